@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite, runnable on a fresh Debian machine (as root, or with sudo available).
+# Installs what the tests need, then checks formatting and lints and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+for pair in mosquitto:mosquitto zint:zint cmake:cmake pkg-config:pkg-config systemd-analyze:systemd; do
+    cmd=${pair%%:*}; pkg=${pair#*:}
+    command -v "$cmd" >/dev/null 2>&1 || need_pkgs+=("$pkg")
+done
+[ -f /usr/include/libudev.h ] || need_pkgs+=(libudev-dev)
+ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || need_pkgs+=(libclang-dev)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+    echo "==> installing Debian packages: ${need_pkgs[*]}"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "==> cargo clippy (default features)"
+cargo clippy --all-targets -- -D warnings
+
+echo "==> cargo test (default features, rxing decoder)"
+GS1_GATEWAY_MOSQUITTO_TESTS=1 cargo test --features mosquitto-tests
+
+if [ "${SKIP_ZXING_CPP:-0}" != "1" ]; then
+    echo "==> cargo clippy + test with the zxing-cpp decoder backend"
+    cargo clippy --all-targets --features zxing-cpp -- -D warnings
+    cargo test --features zxing-cpp --test integration decode
+fi
+
+if command -v systemd-analyze >/dev/null 2>&1 && [ -f systemd/gs1-gateway.service ]; then
+    echo "==> systemd-analyze verify"
+    cargo build --release --bin gs1-gateway
+    scripts/verify-systemd.sh
+fi
+echo "==> all tests passed"

@@ -1,0 +1,1 @@
+//! The daemon: wires sources, the GS1 engine, events, the outbox and MQTT into one process.

@@ -1,0 +1,1 @@
+//! Pure image decoding for the camera and folder sources.

@@ -1,0 +1,208 @@
+//! The scan event, version 1. Its JSON form is described by `schemas/scan-event.v1.json`.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::source::SourceKind;
+
+/// The value of the `schema` field of every version-1 scan event.
+pub const SCAN_EVENT_SCHEMA: &str = "gs1-gateway/scan-event/1";
+
+/// What a scan identifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScanKind {
+    /// A trade item: GTIN (01), possibly with batch, expiry, serial.
+    Product,
+    /// A patient wristband: GSRN-recipient (8018).
+    Patient,
+    /// A staff badge: GSRN-provider (8017).
+    Staff,
+    /// A place: GLN (414), possibly with extension (254).
+    Location,
+    /// Equipment: GRAI (8003) or GIAI (8004).
+    Asset,
+    /// A logistic unit: SSCC (00).
+    Logistic,
+    /// Anything else, including data that is not valid GS1.
+    Unknown,
+}
+
+/// One element of a scan, as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventElement {
+    /// The Application Identifier.
+    pub ai: String,
+    /// The AI's title from the GS1 Syntax Dictionary.
+    pub title: String,
+    /// The value.
+    pub value: String,
+}
+
+/// Why a scan is not valid GS1 (mirrors [`crate::gs1::ParseError`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventError {
+    /// Machine-readable kind.
+    pub kind: String,
+    /// Human-readable message (patient identifiers redacted).
+    pub message: String,
+    /// The AI concerned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai: Option<String>,
+    /// Byte span in `raw`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<[usize; 2]>,
+}
+
+/// A reference to a party or place in the point-of-care context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextRef {
+    /// The identifier as published: a GSRN, a keyed pseudonym of one (`pseudo:…`), or a GLN.
+    pub id: String,
+    /// GLN extension (AI 254) for locations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    /// SRIN (AI 8019) for patients and staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srin: Option<String>,
+    /// The event that set this context.
+    pub event_id: Uuid,
+    /// When it was set.
+    #[serde(with = "time::serde::rfc3339")]
+    pub since: OffsetDateTime,
+}
+
+/// The point-of-care context a scan was made in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanContext {
+    /// Current patient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<ContextRef>,
+    /// Current member of staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<ContextRef>,
+    /// Current location.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<ContextRef>,
+}
+
+/// A patient-safety alert raised by a scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    /// `expired`, `expiring` or `recalled`.
+    pub kind: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+/// One scan, classified and in context. Published as JSON on `…/scan`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanEvent {
+    /// UUIDv7, unique per event; consumers deduplicate on it (delivery is at-least-once).
+    pub event_id: Uuid,
+    /// Always [`SCAN_EVENT_SCHEMA`].
+    pub schema: String,
+    /// The gateway that made the event.
+    pub gateway_id: String,
+    /// The scanner (source id) that read it.
+    pub scanner_id: String,
+    /// The kind of source.
+    pub source: SourceKind,
+    /// When the scan was received, RFC 3339 UTC with milliseconds.
+    #[serde(with = "rfc3339_millis")]
+    pub scanned_at: OffsetDateTime,
+    /// Per-gateway sequence number, monotonic across restarts, for gap detection.
+    pub sequence: u64,
+    /// AIM symbology identifier, when known.
+    pub symbology: Option<String>,
+    /// The exact data read (GS as U+001D).
+    pub raw: String,
+    /// Whether the data is valid GS1.
+    pub valid: bool,
+    /// What the scan identifies.
+    pub kind: ScanKind,
+    /// Parsed elements, in encoded order.
+    #[serde(default)]
+    pub elements: Vec<EventElement>,
+    /// Human-readable interpretation `(01)…(10)…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hri: Option<String>,
+    /// Canonical GS1 Digital Link URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digital_link: Option<String>,
+    /// Non-fatal findings.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// Why the scan is not valid GS1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<EventError>,
+    /// GTIN (14 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gtin: Option<String>,
+    /// Batch/lot (AI 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
+    /// Expiry date (AI 17), ISO 8601; day 00 is the last day of the month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<Date>,
+    /// Serial number (AI 21).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    /// GSRN (8017 staff / 8018 patient), or its keyed pseudonym for patients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsrn: Option<String>,
+    /// SRIN (8019).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srin: Option<String>,
+    /// GLN (414).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gln: Option<String>,
+    /// GLN extension (254).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gln_extension: Option<String>,
+    /// SSCC (00).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sscc: Option<String>,
+    /// GIAI (8004).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub giai: Option<String>,
+    /// GRAI (8003).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grai: Option<String>,
+    /// The point-of-care context the scan was made in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<ScanContext>,
+    /// Patient-safety alerts raised by this scan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<Alert>,
+}
+
+/// RFC 3339 in UTC with exactly three fractional digits: `2026-11-26T10:15:30.123Z`.
+pub mod rfc3339_millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::format_description::well_known::Rfc3339;
+    use time::macros::format_description;
+    use time::{OffsetDateTime, UtcOffset};
+
+    /// Formats a timestamp.
+    pub fn format(t: &OffsetDateTime) -> String {
+        let fmt = format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+        );
+        t.to_offset(UtcOffset::UTC)
+            .format(&fmt)
+            .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000Z"))
+    }
+
+    /// Serde serializer.
+    pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(t))
+    }
+
+    /// Serde deserializer (any RFC 3339 timestamp).
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        let s = String::deserialize(d)?;
+        OffsetDateTime::parse(&s, &Rfc3339).map_err(serde::de::Error::custom)
+    }
+}

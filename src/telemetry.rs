@@ -1,0 +1,1 @@
+//! Logging setup and typed internal events.
