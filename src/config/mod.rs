@@ -1,0 +1,688 @@
+//! The TOML configuration: parse, then validate (ripgrep's low/high args).
+//!
+//! [`load`] reads the main file and its `include`d drop-ins, merges them, deserializes each
+//! component's table strictly (`deny_unknown_fields`, one struct per component, defined beside the
+//! component it configures) and then validates across components. Every problem is reported at
+//! once, with file, line, column and key, as a [`Diagnostic`].
+
+mod diagnostic;
+mod loader;
+pub mod units;
+
+use std::collections::HashSet;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use diagnostic::{did_you_mean, ConfigError, Diagnostic, Severity};
+use loader::{component, Merged, Segment};
+pub use units::{ByteSize, HumanDuration};
+
+/// Top-level keys of the configuration, each configuring one component.
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "include", "gateway", "source", "mqtt", "outbox", "broker", "stdout", "gs1", "context",
+    "alerts", "privacy", "interop", "http", "log",
+];
+
+/// Source kinds accepted in `[[source]] kind = …`.
+pub const SOURCE_KINDS: &[&str] = &[
+    "serial", "keyboard", "hid", "camera", "folder", "stdin", "replay",
+];
+
+/// `[gateway]`: the identity of this edge box.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GatewayConfig {
+    /// The gateway id used in topics and events (e.g. "theatre-3-edge-1"). Default: the host name.
+    pub id: String,
+    /// How long to keep delivering what the outbox holds after every source has ended or a stop
+    /// was requested, before exiting (what is left stays for the next start).
+    pub drain_timeout: HumanDuration,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            id: default_gateway_id(),
+            drain_timeout: HumanDuration(Duration::from_secs(10)),
+        }
+    }
+}
+
+/// The host name, or "gs1-gateway" when it cannot be read.
+pub fn default_gateway_id() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && is_topic_safe(s))
+        .unwrap_or_else(|| "gs1-gateway".to_string())
+}
+
+/// Whether `s` can be used as one MQTT topic level (ids appear in topics).
+pub fn is_topic_safe(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// `[broker]`: the embedded MQTT broker (rumqttd), for boxes without a central broker yet and for
+/// the built-in default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BrokerConfig {
+    /// Run the broker in process; `[mqtt] url` may then be omitted.
+    pub embedded: bool,
+    /// Address to bind. Loopback by default: the embedded broker has no authentication.
+    pub bind: IpAddr,
+    /// Port; 0 picks a free port (printed at start).
+    pub port: u16,
+}
+
+impl Default for BrokerConfig {
+    fn default() -> Self {
+        BrokerConfig {
+            embedded: false,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1883,
+        }
+    }
+}
+
+/// `[stdout]`: echo published events on standard output.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StdoutConfig {
+    /// Print each published event as one JSON line.
+    pub echo: bool,
+}
+
+/// `[http]`: Prometheus `/metrics` and `/healthz`. Off by default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Serve the endpoint.
+    pub enabled: bool,
+    /// Address to listen on; keep it on loopback unless a firewall protects it.
+    pub listen: SocketAddr,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            enabled: false,
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 9898),
+        }
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines (journald adds time stamps).
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `[log]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogConfig {
+    /// `human` or `json`.
+    pub format: LogFormat,
+    /// A tracing filter, e.g. "info" or "gs1_gateway=debug". `RUST_LOG` overrides it.
+    pub level: String,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            format: LogFormat::Human,
+            level: "info".into(),
+        }
+    }
+}
+
+/// `[gs1]`: how strictly scans are judged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Gs1Config {
+    /// Association rules (req/ex) are errors instead of warnings.
+    pub strict: bool,
+    /// Accept AIs that the Syntax Dictionary does not define.
+    pub permit_unknown_ais: bool,
+    /// Stem of the Digital Link URIs in events.
+    pub dl_stem: String,
+}
+
+impl Default for Gs1Config {
+    fn default() -> Self {
+        Gs1Config {
+            strict: false,
+            permit_unknown_ais: false,
+            dl_stem: "https://id.gs1.org".into(),
+        }
+    }
+}
+
+/// One `[[source]]` entry: its id, kind and the kind's own settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceEntry {
+    /// Unique id; also the scanner id in topics and events.
+    pub id: String,
+    /// The kind of source.
+    pub kind: String,
+    /// The kind-specific keys (validated by the source's own config struct).
+    pub settings: toml::Table,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The main file, if the configuration came from one.
+    pub path: Option<PathBuf>,
+    /// Every file read, in merge order.
+    pub files: Vec<PathBuf>,
+    /// `[gateway]`.
+    pub gateway: GatewayConfig,
+    /// `[[source]]`.
+    pub sources: Vec<SourceEntry>,
+    /// `[broker]`.
+    pub broker: BrokerConfig,
+    /// `[stdout]`.
+    pub stdout: StdoutConfig,
+    /// `[http]`.
+    pub http: HttpConfig,
+    /// `[log]`.
+    pub log: LogConfig,
+    /// `[gs1]`.
+    pub gs1: Gs1Config,
+    /// Component tables validated by their own stages (mqtt, outbox, context, alerts, privacy,
+    /// interop).
+    pub components: toml::Table,
+}
+
+/// Environment variables that override paths of secrets, so an image can keep secrets out of
+/// the configuration files (systemd credentials are the preferred route).
+pub const ENV_OVERRIDES: &[(&str, &[&str])] = &[
+    ("GS1_GATEWAY_MQTT_PASSWORD_FILE", &["mqtt", "password_file"]),
+    ("GS1_GATEWAY_MQTT_CA_FILE", &["mqtt", "ca_file"]),
+    ("GS1_GATEWAY_MQTT_CLIENT_CERT", &["mqtt", "client_cert"]),
+    ("GS1_GATEWAY_MQTT_CLIENT_KEY", &["mqtt", "client_key"]),
+    (
+        "GS1_GATEWAY_PSEUDONYM_KEY_FILE",
+        &["privacy", "pseudonym_key_file"],
+    ),
+];
+
+/// Result of loading: the configuration and its warnings.
+pub type Loaded = (Config, Vec<Diagnostic>);
+
+/// Loads, merges and validates a configuration file and its drop-ins.
+pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    load_with_env(path, |k| std::env::var(k).ok())
+}
+
+/// [`load`] with an injected environment (for tests).
+pub fn load_with_env(
+    path: &Path,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Loaded, ConfigError> {
+    let main = loader::read_layer(path).map_err(|d| ConfigError(vec![d]))?;
+    let mut diagnostics = Vec::new();
+    let mut layers = Vec::new();
+    let includes = main.table.get("include").cloned();
+    layers.push(main);
+    if let Some(include) = includes {
+        match loader::include_files(path, &include) {
+            Ok(files) => {
+                for file in files {
+                    match loader::read_layer(&file) {
+                        Ok(layer) => {
+                            if layer.table.contains_key("include") {
+                                diagnostics.push(
+                                    Diagnostic::error(
+                                        "include",
+                                        "drop-in files cannot include further files",
+                                    )
+                                    .at(&file, None),
+                                );
+                            }
+                            layers.push(layer)
+                        }
+                        Err(d) => diagnostics.push(d),
+                    }
+                }
+            }
+            Err(message) => {
+                let d = Diagnostic::error("include", message);
+                diagnostics.push(d.at(path, None));
+            }
+        }
+    }
+    let mut merged = loader::merge(layers);
+    for (var, key) in ENV_OVERRIDES {
+        if let Some(value) = env(var) {
+            set_path(&mut merged.table, key, toml::Value::String(value));
+        }
+    }
+    let config = from_merged(&merged, &mut diagnostics);
+    finish(config, diagnostics, Some(path), &merged)
+}
+
+/// Parses configuration text that has no file (tests, the built-in default).
+pub fn from_str(text: &str) -> Result<Loaded, ConfigError> {
+    let dir = std::env::temp_dir().join(format!(
+        "gs1-gateway-config-{}-{}",
+        std::process::id(),
+        uuid::Uuid::now_v7()
+    ));
+    let file = dir.join("inline.toml");
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&file, text))
+        .map_err(|e| ConfigError(vec![Diagnostic::error("", e.to_string())]))?;
+    let result = load_with_env(&file, |_| None);
+    let _ = std::fs::remove_dir_all(&dir);
+    result.map(|(mut c, w)| {
+        c.path = None;
+        c.files.clear();
+        (c, w)
+    })
+}
+
+fn set_path(table: &mut toml::Table, path: &[&str], value: toml::Value) {
+    match path {
+        [] => {}
+        [last] => {
+            table.insert((*last).to_string(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry((*first).to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let toml::Value::Table(t) = entry {
+                set_path(t, rest, value);
+            }
+        }
+    }
+}
+
+fn finish(
+    config: Option<Config>,
+    diagnostics: Vec<Diagnostic>,
+    path: Option<&Path>,
+    merged: &Merged,
+) -> Result<Loaded, ConfigError> {
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(ConfigError(diagnostics));
+    }
+    match config {
+        Some(mut config) => {
+            config.path = path.map(Path::to_path_buf);
+            config.files = merged.layers.iter().map(|l| l.path.clone()).collect();
+            Ok((config, diagnostics))
+        }
+        None => Err(ConfigError(diagnostics)),
+    }
+}
+
+fn key(k: &str) -> Segment {
+    Segment::Key(k.to_string())
+}
+
+fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Config> {
+    let table = &merged.table;
+    for k in table.keys() {
+        if !TOP_LEVEL_KEYS.contains(&k.as_str()) {
+            let mut message = format!("unknown section `{k}`");
+            if let Some(s) = did_you_mean(k, TOP_LEVEL_KEYS) {
+                message.push_str(&format!(" (did you mean `{s}`?)"));
+            } else {
+                message.push_str(&format!("; expected one of: {}", TOP_LEVEL_KEYS.join(", ")));
+            }
+            diagnostics.push(merged.place(Diagnostic::error(k, message), &[key(k)]));
+        }
+    }
+
+    fn part<T: serde::de::DeserializeOwned + Default>(
+        merged: &Merged,
+        name: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<T> {
+        match merged.table.get(name) {
+            None => Some(T::default()),
+            Some(value) => component(merged, &[key(name)], value.clone(), diagnostics),
+        }
+    }
+
+    let gateway: Option<GatewayConfig> = part(merged, "gateway", diagnostics);
+    let broker: Option<BrokerConfig> = part(merged, "broker", diagnostics);
+    let stdout: Option<StdoutConfig> = part(merged, "stdout", diagnostics);
+    let http: Option<HttpConfig> = part(merged, "http", diagnostics);
+    let log: Option<LogConfig> = part(merged, "log", diagnostics);
+    let gs1: Option<Gs1Config> = part(merged, "gs1", diagnostics);
+    let sources = sources(merged, diagnostics);
+
+    if let Some(g) = &gateway {
+        if !is_topic_safe(&g.id) {
+            diagnostics.push(merged.place(
+                Diagnostic::error(
+                    "gateway.id",
+                    format!(
+                        "`{}` cannot be used in MQTT topics: use 1-64 letters, digits, '-', '_' or '.'",
+                        g.id
+                    ),
+                ),
+                &[key("gateway"), key("id")],
+            ));
+        }
+    }
+    if let Some(g) = &gs1 {
+        if !(g.dl_stem.starts_with("https://") || g.dl_stem.starts_with("http://"))
+            || g.dl_stem.ends_with('/')
+        {
+            diagnostics.push(merged.place(
+                Diagnostic::error(
+                    "gs1.dl_stem",
+                    "must be an http(s) URL without a trailing slash, e.g. \"https://id.gs1.org\"",
+                ),
+                &[key("gs1"), key("dl_stem")],
+            ));
+        }
+    }
+    if let Some(b) = &broker {
+        let has_url = merged
+            .table
+            .get("mqtt")
+            .and_then(|m| m.get("url"))
+            .is_some();
+        if !b.embedded && !has_url {
+            diagnostics.push(merged.place(
+                Diagnostic::error(
+                    "mqtt.url",
+                    "no broker: set `[mqtt] url` or `[broker] embedded = true`",
+                ),
+                &[key("mqtt")],
+            ));
+        }
+    }
+    if let Some(sources) = &sources {
+        if sources.is_empty() {
+            diagnostics.push(merged.place(
+                Diagnostic::error(
+                    "source",
+                    "no `[[source]]` is configured: nothing would be read",
+                ),
+                &[],
+            ));
+        }
+    }
+
+    let mut components = toml::Table::new();
+    for name in ["mqtt", "outbox", "context", "alerts", "privacy", "interop"] {
+        if let Some(v) = merged.table.get(name) {
+            components.insert(name.to_string(), v.clone());
+        }
+    }
+
+    Some(Config {
+        path: None,
+        files: Vec::new(),
+        gateway: gateway?,
+        sources: sources?,
+        broker: broker?,
+        stdout: stdout?,
+        http: http?,
+        log: log?,
+        gs1: gs1?,
+        components,
+    })
+}
+
+fn sources(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<SourceEntry>> {
+    let Some(value) = merged.table.get("source") else {
+        return Some(Vec::new());
+    };
+    let Some(items) = value.as_array() else {
+        diagnostics.push(merged.place(
+            Diagnostic::error("source", "write sources as `[[source]]` tables"),
+            &[key("source")],
+        ));
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut ids = HashSet::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let at = |k: &str| vec![key("source"), Segment::Index(i), key(k)];
+        let name = |k: &str| format!("source[{i}].{k}");
+        let Some(table) = item.as_table() else {
+            diagnostics.push(merged.place(
+                Diagnostic::error(format!("source[{i}]"), "must be a table"),
+                &[key("source"), Segment::Index(i)],
+            ));
+            ok = false;
+            continue;
+        };
+        let mut settings = table.clone();
+        let id = match settings.remove("id") {
+            Some(toml::Value::String(id)) if is_topic_safe(&id) => Some(id),
+            Some(toml::Value::String(id)) => {
+                diagnostics.push(merged.place(
+                    Diagnostic::error(
+                        name("id"),
+                        format!("`{id}` cannot be used in MQTT topics: use 1-64 letters, digits, '-', '_' or '.'"),
+                    ),
+                    &at("id"),
+                ));
+                None
+            }
+            Some(_) => {
+                diagnostics.push(
+                    merged.place(Diagnostic::error(name("id"), "must be a string"), &at("id")),
+                );
+                None
+            }
+            None => {
+                diagnostics.push(merged.place(
+                    Diagnostic::error(name("id"), "every source needs an `id`"),
+                    &[key("source"), Segment::Index(i)],
+                ));
+                None
+            }
+        };
+        if let Some(id) = &id {
+            if !ids.insert(id.clone()) {
+                diagnostics.push(merged.place(
+                    Diagnostic::error(name("id"), format!("duplicate source id `{id}`")),
+                    &at("id"),
+                ));
+                ok = false;
+            }
+        }
+        let kind = match settings.remove("kind") {
+            Some(toml::Value::String(kind)) if SOURCE_KINDS.contains(&kind.as_str()) => Some(kind),
+            Some(toml::Value::String(kind)) => {
+                let mut message = format!("unknown source kind `{kind}`");
+                match did_you_mean(&kind, SOURCE_KINDS) {
+                    Some(s) => message.push_str(&format!(" (did you mean `{s}`?)")),
+                    None => {
+                        message.push_str(&format!("; expected one of: {}", SOURCE_KINDS.join(", ")))
+                    }
+                }
+                diagnostics
+                    .push(merged.place(Diagnostic::error(name("kind"), message), &at("kind")));
+                None
+            }
+            _ => {
+                diagnostics.push(merged.place(
+                    Diagnostic::error(
+                        name("kind"),
+                        format!(
+                            "every source needs a `kind`: one of {}",
+                            SOURCE_KINDS.join(", ")
+                        ),
+                    ),
+                    &[key("source"), Segment::Index(i)],
+                ));
+                None
+            }
+        };
+        match (id, kind) {
+            (Some(id), Some(kind)) => out.push(SourceEntry { id, kind, settings }),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        match from_str(text) {
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                e.0.into_iter()
+                    .filter(|d| d.is_error())
+                    .map(|d| format!("{}:{} {}", d.line.unwrap_or(0), d.key, d.message))
+                    .collect()
+            }
+        }
+    }
+
+    #[test]
+    fn minimal_config_is_valid() {
+        let (c, w) = from_str(
+            "[gateway]\nid = \"ward-7\"\n[broker]\nembedded = true\n[[source]]\nid = \"bench\"\nkind = \"stdin\"\n",
+        )
+        .expect("valid");
+        assert!(w.is_empty());
+        assert_eq!(c.gateway.id, "ward-7");
+        assert_eq!(c.sources[0].kind, "stdin");
+    }
+
+    #[test]
+    fn reports_every_error_with_line_and_suggestion() {
+        let text = "\
+[gateway]
+id = \"ward 7\"
+drain_timout = \"5s\"
+
+[brokr]
+embedded = true
+
+[[source]]
+id = \"a\"
+kind = \"seral\"
+
+[[source]]
+id = \"a\"
+kind = \"stdin\"
+";
+        let errs = errors(text);
+        assert!(
+            errs.iter().any(|e| e.starts_with(
+                "3:gateway.drain_timout unknown key `drain_timout` (did you mean `drain_timeout`?)"
+            )),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter().any(|e| e.starts_with("2:gateway.id")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.starts_with("5:brokr unknown section `brokr` (did you mean `broker`?)")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter().any(|e| e.starts_with(
+                "10:source[0].kind unknown source kind `seral` (did you mean `serial`?)"
+            )),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.starts_with("13:source[1].id duplicate source id `a`")),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_ranges_are_placed() {
+        let errs = errors("[broker]\nembedded = \"yes\"\nport = 70000\n[[source]]\nid = \"x\"\nkind = \"stdin\"\n");
+        assert!(
+            errs.iter()
+                .any(|e| e.starts_with("2:broker.embedded invalid type")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter().any(|e| e.starts_with("3:broker.port")),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        let e = from_str("[gateway\nid = 1\n").expect_err("invalid");
+        assert_eq!(e.0[0].line, Some(1));
+        assert!(e.0[0].message.starts_with("invalid TOML"));
+    }
+
+    #[test]
+    fn drop_ins_merge_and_add_sources() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let main = dir.path().join("gs1-gateway.toml");
+        std::fs::create_dir(dir.path().join("conf.d")).expect("mkdir");
+        std::fs::write(
+            &main,
+            "include = \"conf.d\"\n[gateway]\nid = \"base\"\n[broker]\nembedded = true\n[[source]]\nid = \"one\"\nkind = \"stdin\"\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("conf.d/10-ward.toml"),
+            "[gateway]\nid = \"ward-7\"\n[[source]]\nid = \"two\"\nkind = \"stdin\"\nbaud = \"fast\"\n",
+        )
+        .expect("write");
+        let (c, _) = load_with_env(&main, |_| None).expect("valid");
+        assert_eq!(c.gateway.id, "ward-7");
+        assert_eq!(c.sources.len(), 2);
+        assert_eq!(c.files.len(), 2);
+
+        std::fs::write(
+            dir.path().join("conf.d/20-bad.toml"),
+            "[gateway]\nid = \"ok\"\n\n[[source]]\nid = \"one\"\nkind = \"stdin\"\n",
+        )
+        .expect("write");
+        let e = load_with_env(&main, |_| None).expect_err("duplicate");
+        let d = &e.0[0];
+        assert!(d.file.ends_with("conf.d/20-bad.toml"), "{d}");
+        assert_eq!(d.line, Some(5));
+    }
+
+    #[test]
+    fn environment_overrides_secret_paths() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let main = dir.path().join("g.toml");
+        std::fs::write(
+            &main,
+            "[broker]\nembedded = true\n[[source]]\nid = \"a\"\nkind = \"stdin\"\n",
+        )
+        .expect("write");
+        let (c, _) = load_with_env(&main, |k| {
+            (k == "GS1_GATEWAY_MQTT_PASSWORD_FILE").then(|| "/run/credentials/pw".to_string())
+        })
+        .expect("valid");
+        assert_eq!(
+            c.components["mqtt"]["password_file"].as_str(),
+            Some("/run/credentials/pw")
+        );
+    }
+}
