@@ -1,0 +1,235 @@
+//! What the running gateway knows about itself: per-source state, the broker connection, the
+//! outbox and the last scan per scanner. Served on `/healthz` and `/status`, read by
+//! `gs1-gateway status`. Holds no patient identifiers: a last scan is its kind, time and event id.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The state of one source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceHealth {
+    /// The kind of source (serial, keyboard, …).
+    pub kind: String,
+    /// Whether its device is open. Sources without a device (stdin) count as connected.
+    pub connected: bool,
+    /// The source has ended (stdin closed, replay finished) — not a fault.
+    pub ended: bool,
+    /// The last error, if the source is not connected.
+    pub last_error: Option<String>,
+    /// The last scan read.
+    pub last_scan: Option<LastScan>,
+    /// Scans read since start.
+    pub scans: u64,
+}
+
+/// The last scan of a source, without its data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LastScan {
+    /// Event id of the scan.
+    pub event_id: Uuid,
+    /// Scan kind.
+    pub kind: String,
+    /// Whether it was valid GS1.
+    pub valid: bool,
+    /// When it was read.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// The broker connection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BrokerHealth {
+    /// The broker URL (without credentials).
+    pub url: String,
+    /// Whether the MQTT session is up.
+    pub connected: bool,
+    /// The last connection error.
+    pub last_error: Option<String>,
+}
+
+/// The outbox.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutboxHealth {
+    /// Events waiting for acknowledgement.
+    pub depth: u64,
+    /// Age of the oldest waiting event, seconds.
+    pub oldest_age_seconds: f64,
+    /// Whether the outbox refuses new scans because it is full.
+    pub full: bool,
+}
+
+/// Everything `/status` reports.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    /// Gateway id.
+    pub gateway_id: String,
+    /// Program version.
+    pub version: String,
+    /// Start time.
+    pub started_at: Option<String>,
+    /// Sources by id.
+    pub sources: BTreeMap<String, SourceHealth>,
+    /// Broker.
+    pub broker: BrokerHealth,
+    /// Outbox.
+    pub outbox: OutboxHealth,
+    /// Why the gateway is not healthy (empty when it is).
+    pub problems: Vec<String>,
+    /// True when every source and the broker are fine.
+    pub healthy: bool,
+}
+
+/// Shared, cheaply updated health state.
+#[derive(Debug, Default)]
+pub struct Health {
+    state: Mutex<Status>,
+}
+
+impl Health {
+    /// New state for a gateway.
+    pub fn new(gateway_id: &str) -> Health {
+        let started = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .ok();
+        Health {
+            state: Mutex::new(Status {
+                gateway_id: gateway_id.to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                started_at: started,
+                ..Status::default()
+            }),
+        }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut Status) -> R) -> R {
+        // A poisoned lock only means a panic elsewhere; the data is still usable for reporting.
+        let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
+
+    /// Registers a source.
+    pub fn add_source(&self, id: &str, kind: &str, connected: bool) {
+        self.with(|s| {
+            s.sources.insert(
+                id.to_string(),
+                SourceHealth {
+                    kind: kind.to_string(),
+                    connected,
+                    ..SourceHealth::default()
+                },
+            );
+        })
+    }
+
+    /// Records a connection change of a source.
+    pub fn source_connected(&self, id: &str, connected: bool, error: Option<String>) {
+        self.with(|s| {
+            if let Some(src) = s.sources.get_mut(id) {
+                src.connected = connected;
+                src.last_error = error;
+            }
+        })
+    }
+
+    /// Records that a source has ended normally.
+    pub fn source_ended(&self, id: &str) {
+        self.with(|s| {
+            if let Some(src) = s.sources.get_mut(id) {
+                src.ended = true;
+            }
+        })
+    }
+
+    /// Records a scan.
+    pub fn scan(&self, id: &str, last: LastScan) {
+        self.with(|s| {
+            if let Some(src) = s.sources.get_mut(id) {
+                src.scans += 1;
+                src.last_scan = Some(last);
+            }
+        })
+    }
+
+    /// Records the broker state.
+    pub fn broker(&self, url: &str, connected: bool, error: Option<String>) {
+        self.with(|s| {
+            s.broker = BrokerHealth {
+                url: url.to_string(),
+                connected,
+                last_error: error,
+            }
+        })
+    }
+
+    /// Records the outbox state.
+    pub fn outbox(&self, outbox: OutboxHealth) {
+        self.with(|s| s.outbox = outbox)
+    }
+
+    /// A snapshot with `healthy`/`problems` filled in.
+    pub fn status(&self) -> Status {
+        self.with(|s| {
+            let mut snapshot = s.clone();
+            let mut problems = Vec::new();
+            for (id, src) in &snapshot.sources {
+                if !src.connected && !src.ended {
+                    problems.push(match &src.last_error {
+                        Some(e) => format!("source `{id}` is disconnected: {e}"),
+                        None => format!("source `{id}` is disconnected"),
+                    });
+                }
+            }
+            if !snapshot.broker.connected {
+                problems.push(match &snapshot.broker.last_error {
+                    Some(e) => format!("not connected to the MQTT broker: {e}"),
+                    None => "not connected to the MQTT broker".to_string(),
+                });
+            }
+            if snapshot.outbox.full {
+                problems.push("the outbox is full: new scans are refused".to_string());
+            }
+            snapshot.healthy = problems.is_empty();
+            snapshot.problems = problems;
+            snapshot
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unhealthy_until_sources_and_broker_are_up() {
+        let h = Health::new("gw");
+        h.add_source("bed-12", "serial", false);
+        let s = h.status();
+        assert!(!s.healthy);
+        assert_eq!(s.problems.len(), 2, "{:?}", s.problems);
+        h.source_connected("bed-12", true, None);
+        h.broker("mqtt://127.0.0.1:1883", true, None);
+        assert!(h.status().healthy);
+        h.outbox(OutboxHealth {
+            full: true,
+            ..OutboxHealth::default()
+        });
+        assert_eq!(
+            h.status().problems,
+            vec!["the outbox is full: new scans are refused"]
+        );
+    }
+
+    #[test]
+    fn an_ended_source_is_not_a_fault() {
+        let h = Health::new("gw");
+        h.add_source("bench", "stdin", true);
+        h.broker("x", true, None);
+        h.source_connected("bench", false, None);
+        h.source_ended("bench");
+        assert!(h.status().healthy);
+    }
+}
