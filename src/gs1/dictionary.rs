@@ -85,10 +85,21 @@ impl AiEntry {
 /// A compiled edition of the Syntax Dictionary.
 #[derive(Debug)]
 pub struct Dictionary {
-    /// Release name, e.g. "2026-01-27".
+    /// Release name, e.g. "2026-01-27" ("UNSET" for the untagged file).
     pub edition: &'static str,
     /// Every AI, ranges expanded, in lexical order.
     pub entries: &'static [AiEntry],
+    index: AiIndex,
+}
+
+/// Constant-time AI lookup. GS1 fixes the length of every AI by its first two digits, so those
+/// digits select the AI length and a block of `10^(length - 2)` slots; the remaining digits
+/// select the slot, which holds an index into `entries` (`u16::MAX`: no such AI).
+#[derive(Debug)]
+struct AiIndex {
+    lengths: [u8; 100],
+    bases: [u16; 100],
+    slots: &'static [u16],
 }
 
 impl Dictionary {
@@ -97,20 +108,63 @@ impl Dictionary {
         &RELEASE
     }
 
+    /// The newer, untagged dictionary: what the next release brings.
+    pub fn next() -> &'static Dictionary {
+        &NEXT
+    }
+
+    /// The length of the AIs this dictionary defines that start with the two digits
+    /// `prefix` (e.g. `b"31"` -> 4), or `None` if it defines none.
+    #[inline]
+    pub fn ai_length(&self, prefix: &[u8]) -> Option<usize> {
+        match prefix {
+            [a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                let p = usize::from(a - b'0') * 10 + usize::from(b - b'0');
+                match self.index.lengths[p] {
+                    0 => None,
+                    l => Some(usize::from(l)),
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// Looks an AI up by its digits.
+    #[inline]
     pub fn lookup(&self, ai: &str) -> Option<&'static AiEntry> {
-        self.entries.iter().find(|e| e.ai == ai)
+        let ai = ai.as_bytes();
+        match self.match_prefix(ai) {
+            Some(e) if e.ai.len() == ai.len() => Some(e),
+            _ => None,
+        }
     }
 
     /// Finds the AI at the start of `data` (AIs are prefix-free).
+    #[inline]
     pub fn match_prefix(&self, data: &[u8]) -> Option<&'static AiEntry> {
-        self.entries
-            .iter()
-            .find(|e| data.starts_with(e.ai.as_bytes()))
+        let len = self.ai_length(data)?;
+        let rest = data.get(2..len)?;
+        let mut offset = 0usize;
+        for &b in rest {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            offset = offset * 10 + usize::from(b - b'0');
+        }
+        let p = usize::from(data[0] - b'0') * 10 + usize::from(data[1] - b'0');
+        let slot = *self
+            .index
+            .slots
+            .get(usize::from(self.index.bases[p]) + offset)?;
+        self.entries.get(usize::from(slot))
     }
 }
 
-static RELEASE: Dictionary = Dictionary {
-    edition: "2026-01-27",
-    entries: &[],
-};
+// The generated tables: `static RELEASE: Dictionary` and `static NEXT: Dictionary`.
+include!(concat!(env!("OUT_DIR"), "/gs1_dictionary.rs"));
+
+#[cfg(test)]
+mod syntax;
+
+#[cfg(test)]
+mod tests;
