@@ -347,3 +347,6 @@ fn index() -> &'static AiIndex {
 fn current_year() -> i32 {
     time::OffsetDateTime::now_utc().year()
 }
+
+#[cfg(test)]
+mod tests;
