@@ -230,3 +230,213 @@ fn syntax_errors_name_the_line() {
     let inconsistent = "01 * N14\n011 * N14\n";
     assert!(syntax::parse_dictionary(inconsistent).is_err());
 }
+
+mod validate {
+    use super::entry;
+    use crate::gs1::dictionary::ValueError;
+    use crate::gs1::lint::{expected_check_digit, LintError, LintErrorCode as C};
+
+    fn lint_err(code: C, pos: usize, len: usize) -> Result<(), ValueError> {
+        Err(ValueError::Lint(LintError { code, pos, len }))
+    }
+
+    fn check(ai: &str, value: &str) -> Result<(), ValueError> {
+        entry(ai).validate(value.as_bytes())
+    }
+
+    /// `body` followed by its correct GS1 check digit.
+    fn with_check_digit(body: &str) -> String {
+        let mut s = format!("{body}0");
+        let d = expected_check_digit(s.as_bytes()).map(char::from);
+        s.pop();
+        s.push(d.unwrap_or('?'));
+        s
+    }
+
+    #[test]
+    fn gtin() {
+        assert_eq!(check("01", "09506000134352"), Ok(()));
+        assert_eq!(
+            check("01", "09506000134353"),
+            lint_err(C::IncorrectCheckDigit, 13, 1)
+        );
+        assert_eq!(expected_check_digit(b"09506000134353"), Some(b'2'));
+        assert_eq!(check("01", "0950600013435"), Err(ValueError::TooShort));
+        // Too long wins over the check digit.
+        assert_eq!(check("01", "095060001343520"), Err(ValueError::TooLong));
+        assert_eq!(
+            check("01", "0950600013435A"),
+            Err(ValueError::InvalidCharacter { pos: 13 })
+        );
+        assert_eq!(check("01", ""), Err(ValueError::TooShort));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(check("17", "261231"), Ok(()));
+        // Day 00: last day of the month, allowed in expiry dates.
+        assert_eq!(check("17", "261200"), Ok(()));
+        assert_eq!(check("17", "261332"), lint_err(C::IllegalMonth, 2, 2));
+        assert_eq!(check("17", "260230"), lint_err(C::IllegalDay, 4, 2));
+        assert_eq!(check("17", "240229"), Ok(())); // leap year
+        assert_eq!(check("17", "250229"), lint_err(C::IllegalDay, 4, 2));
+        assert_eq!(check("17", "2612"), Err(ValueError::TooShort));
+        assert_eq!(
+            check("17", "26-231"),
+            Err(ValueError::InvalidCharacter { pos: 2 })
+        );
+        // 7006 is YYMMDD: day 00 is illegal.
+        assert_eq!(check("7006", "261200"), lint_err(C::IllegalDay, 4, 2));
+    }
+
+    #[test]
+    fn optional_hyphen() {
+        assert_eq!(check("4330", "001234"), Ok(()));
+        assert_eq!(check("4330", "001234-"), Ok(()));
+        assert_eq!(check("4330", "001234+"), lint_err(C::NotHyphen, 6, 1));
+        assert_eq!(check("4330", "00123"), Err(ValueError::TooShort));
+        assert_eq!(check("4330", "001234--"), Err(ValueError::TooLong));
+        assert_eq!(
+            check("4330", "00123A-"),
+            Err(ValueError::InvalidCharacter { pos: 5 })
+        );
+    }
+
+    #[test]
+    fn grai_with_and_without_serial() {
+        assert_eq!(check("8003", "09506000134352"), Ok(()));
+        assert_eq!(check("8003", "09506000134352ABC-123"), Ok(()));
+        assert_eq!(
+            check("8003", "09506000134353ABC"),
+            lint_err(C::IncorrectCheckDigit, 13, 1)
+        );
+        assert_eq!(check("8003", "19506000134352"), lint_err(C::NotZero, 0, 1));
+        assert_eq!(
+            check("8003", "09506000134352ABC 123"),
+            Err(ValueError::InvalidCharacter { pos: 17 })
+        );
+        assert_eq!(
+            check("8003", "09506000134352ABCDEFGHIJKLMNOPQ"),
+            Err(ValueError::TooLong)
+        );
+    }
+
+    #[test]
+    fn harvest_date_with_optional_second_date() {
+        assert_eq!(check("7007", "260101"), Ok(()));
+        assert_eq!(check("7007", "260101260131"), Ok(()));
+        assert_eq!(
+            check("7007", "260101260132"),
+            lint_err(C::IllegalDay, 10, 2)
+        );
+        // A started optional component must be complete.
+        assert_eq!(check("7007", "2601012601"), Err(ValueError::TooShort));
+    }
+
+    #[test]
+    fn production_time_with_optional_minutes_and_seconds() {
+        assert_eq!(check("8008", "26010112"), Ok(()));
+        assert_eq!(check("8008", "2601011230"), Ok(()));
+        assert_eq!(check("8008", "260101123059"), Ok(()));
+        assert_eq!(check("8008", "26010124"), lint_err(C::IllegalHour, 6, 2));
+        assert_eq!(
+            check("8008", "260101126000"),
+            lint_err(C::IllegalMinute, 8, 2)
+        );
+        assert_eq!(
+            check("8008", "260101123060"),
+            lint_err(C::IllegalSecond, 10, 2)
+        );
+    }
+
+    #[test]
+    fn digital_signature_base64url() {
+        assert_eq!(check("8030", "abc-_XYZ09"), Ok(()));
+        assert_eq!(check("8030", "abcd=="), Ok(()));
+        assert_eq!(
+            check("8030", "abc+/"),
+            Err(ValueError::InvalidCharacter { pos: 3 })
+        );
+        assert_eq!(
+            check("8030", "ab=="),
+            lint_err(C::InvalidCset64Padding, 2, 2)
+        );
+        assert_eq!(check("8030", &"A".repeat(91)), Err(ValueError::TooLong));
+    }
+
+    #[test]
+    fn cset82_batch() {
+        assert_eq!(check("10", "ABC123"), Ok(()));
+        assert_eq!(check("10", "!\"%&'()*+,-./:;<=>?_"), Ok(()));
+        assert_eq!(check("10", &"A".repeat(20)), Ok(()));
+        assert_eq!(check("10", &"A".repeat(21)), Err(ValueError::TooLong));
+        // Space, '~', '#', '@' and non-ASCII are outside CSET 82.
+        for (value, pos) in [
+            ("ABC 1", 3),
+            ("AB~", 2),
+            ("AB#", 2),
+            ("@", 0),
+            ("A\u{e9}", 1),
+        ] {
+            assert_eq!(
+                check("10", value),
+                Err(ValueError::InvalidCharacter { pos }),
+                "{value:?}"
+            );
+        }
+        assert_eq!(check("10", ""), Err(ValueError::TooShort));
+    }
+
+    #[test]
+    fn cset39_and_alpha_check_pair() {
+        assert_eq!(check("8010", "9506#-/ABC"), Ok(()));
+        assert_eq!(
+            check("8010", "9506abc"),
+            Err(ValueError::InvalidCharacter { pos: 4 })
+        );
+        // GS1 General Specifications example GMN with check pair "DL"? Use the computed one.
+        assert_eq!(check("8013", "1987654Ad4X4bL5ttr2310c2K"), Ok(()));
+        assert_eq!(
+            check("8013", "1987654Ad4X4bL5ttr2310c2X"),
+            lint_err(C::IncorrectCheckPair, 23, 2)
+        );
+    }
+
+    #[test]
+    fn country_lists_and_gsrn() {
+        assert_eq!(check("423", "826"), Ok(()));
+        assert_eq!(check("423", "826276250"), Ok(()));
+        assert_eq!(check("423", "8262"), Err(ValueError::TooShort));
+        assert_eq!(check("423", "826999"), lint_err(C::NotIso3166, 3, 3));
+        let gsrn = with_check_digit("95060001343500000");
+        assert_eq!(check("8018", &gsrn), Ok(()));
+        assert_eq!(check("8017", &gsrn), Ok(()));
+        assert_eq!(check("3103", "001250"), Ok(()));
+        assert_eq!(check("3911", "978123"), Ok(()));
+        assert_eq!(check("3911", "998123"), lint_err(C::NotIso4217, 0, 3));
+    }
+
+    #[test]
+    fn component_at_maps_positions() {
+        let e = entry("8003");
+        assert_eq!(e.component_at(20, 0), Some((0, 0..1)));
+        assert_eq!(e.component_at(20, 13), Some((1, 1..14)));
+        assert_eq!(e.component_at(20, 15), Some((2, 14..20)));
+        assert_eq!(e.component_at(14, 14), None);
+    }
+
+    /// Every AI accepts arbitrary bytes without panicking, and spans stay inside the value.
+    #[test]
+    fn arbitrary_values_are_safe() {
+        use proptest::prelude::*;
+        let entries = crate::gs1::dictionary::Dictionary::release().entries;
+        proptest!(|(i in 0..entries.len(), data in proptest::collection::vec(any::<u8>(), 0..100))| {
+            let e = &entries[i];
+            if let Err(err) = e.validate(&data) {
+                if let Some((pos, len)) = err.span() {
+                    prop_assert!(pos + len <= data.len(), "{}: {err:?}", e.ai);
+                }
+            }
+        });
+    }
+}

@@ -17,6 +17,7 @@ mod datetime;
 mod misc;
 
 pub use check_digits::expected_check_digit;
+pub(crate) use cset::{CSET39, CSET82};
 
 /// A linter named in a component of the Syntax Dictionary (`N14,csum,gcppos2`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
