@@ -110,7 +110,7 @@ impl Serialize for ByteSequence {
 /// Config spelling: `"cr"`, `"lf"`, `"crlf"`, `"any"` (CR, LF or CRLF), `"idle:50ms"` (no
 /// terminator; a pause of that length ends the scan), or any other string as a custom byte
 /// sequence with escapes (e.g. `"\x03"` for ETX, `"\r\x04"`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Terminator {
     /// Carriage return (0x0D), the factory default of most scanners.
     Cr,
@@ -118,18 +118,13 @@ pub enum Terminator {
     Lf,
     /// CR followed by LF.
     CrLf,
-    /// Any of CR, LF or CRLF (CRLF counts once; empty lines are ignored).
+    /// Any of CR, LF or CRLF (CRLF counts once; empty lines are ignored). The default.
+    #[default]
     Any,
     /// No terminator: the scan ends after this long without a byte.
     Idle(Duration),
     /// A custom byte sequence.
     Sequence(Vec<u8>),
-}
-
-impl Default for Terminator {
-    fn default() -> Self {
-        Self::Any
-    }
 }
 
 impl Terminator {

@@ -19,6 +19,7 @@
 //! Privacy: scan data may hold NHS numbers. Events and errors carry lengths and positions, never
 //! the data; nothing here logs scan content above `trace`.
 
+pub mod discovery;
 pub mod feedback;
 pub mod framing;
 pub mod hid;
