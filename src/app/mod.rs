@@ -1,5 +1,472 @@
 //! The daemon: wires sources, the GS1 engine, events, the outbox and MQTT into one process.
+//!
+//! Start-up validates everything before touching devices (the configuration is already
+//! validated by [`crate::config::load`]); then the outbox is opened, the embedded broker (if
+//! configured) and the publisher are started, the sources are opened, and systemd is told
+//! READY=1.
+//!
+//! Shutdown is injected ([`run`] takes a future, mini-redis style) and ordered: stop sources →
+//! the pipeline commits what was read → the publisher delivers the outbox for at most
+//! `[gateway] drain_timeout` → retained offline status → exit. What could not be delivered stays
+//! in the outbox for the next start. When every source ends on its own (standard input closed, a
+//! replay finished) the same drain runs and the gateway exits, so `producer | gs1-gateway run`
+//! works in scripts.
 
 pub mod health;
 pub mod http;
 pub mod notify;
+pub mod pipeline;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use prometheus_client::registry::Registry;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{Config, ConfigError};
+use crate::event::{AlertChecker, ContextTracker, EventBuilder, Privacy, RecallFileWatcher, RecallList};
+use crate::gs1::ParseOptions;
+use crate::outbox::{Outbox, OutboxError};
+use crate::publish::{self, PublishError};
+use crate::source::feedback::{Feedback, FeedbackProtocol};
+use crate::source::{SourceConfig, SourceEvent};
+use crate::telemetry::Metrics;
+
+use health::{Health, OutboxHealth};
+use pipeline::Pipeline;
+
+/// Why the gateway could not start (running problems are retried, not returned).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// The configuration was rejected.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The outbox could not be opened.
+    #[error("cannot open the outbox: {0}")]
+    Outbox(#[from] OutboxError),
+    /// The MQTT settings or the embedded broker failed.
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    /// A component's settings are invalid.
+    #[error("{0}")]
+    Setup(String),
+    /// The HTTP endpoint could not be bound.
+    #[error("cannot serve the HTTP endpoint on {addr}: {source}")]
+    Http {
+        /// The configured address.
+        addr: std::net::SocketAddr,
+        /// The bind error.
+        source: std::io::Error,
+    },
+}
+
+/// Control messages for a running gateway (SIGHUP reload).
+#[derive(Debug)]
+pub enum Control {
+    /// Apply a new, already validated configuration.
+    Reload(Box<Config>),
+}
+
+/// What the gateway did, returned when it stops.
+#[derive(Debug, Clone, Default)]
+pub struct RunSummary {
+    /// Scans committed to the outbox.
+    pub committed: u64,
+    /// Records still in the outbox (delivered on the next start).
+    pub left_in_outbox: u64,
+    /// The embedded broker's address, if one ran.
+    pub broker: Option<std::net::SocketAddr>,
+}
+
+/// Called once the gateway is running (e.g. to print the embedded broker's address).
+pub type OnReady = Box<dyn FnOnce(&ReadyInfo) + Send>;
+
+/// What is known once the gateway is up.
+#[derive(Debug, Clone)]
+pub struct ReadyInfo {
+    /// The embedded broker's address.
+    pub broker: Option<std::net::SocketAddr>,
+    /// The broker URL the publisher uses.
+    pub mqtt_url: String,
+    /// The HTTP endpoint's address.
+    pub http: Option<std::net::SocketAddr>,
+    /// The outbox directory.
+    pub outbox: PathBuf,
+    /// Topic prefix including the gateway id.
+    pub topic_root: String,
+}
+
+/// Runs the gateway until every source has ended or `shutdown` completes.
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+    mut control: mpsc::Receiver<Control>,
+    on_ready: Option<OnReady>,
+) -> Result<RunSummary, AppError> {
+    let gateway_id = config.gateway.id.clone();
+    let health = Arc::new(Health::new(&gateway_id));
+    let mut registry = Registry::default();
+    let metrics = Arc::new(Metrics::new(&mut registry));
+    let root = CancellationToken::new();
+
+    // Components that validate their settings before anything is opened.
+    let components = Components::from_config(&config)?;
+
+    let outbox = Outbox::open(&config.outbox)?;
+
+    // Broker: embedded (built-in default or `[broker] embedded = true`) or external.
+    let mut mqtt = config.mqtt.clone();
+    let broker = if config.broker.embedded {
+        let listen = std::net::SocketAddr::new(config.broker.bind, config.broker.port);
+        let b = tokio::task::spawn_blocking(move || {
+            publish::broker::start(listen, publish::ProtocolVersion::V5)
+        })
+        .await
+        .map_err(|e| AppError::Setup(format!("embedded broker: {e}")))??;
+        if !config.mqtt_url_set {
+            mqtt.url = b.url();
+        }
+        Some(b.addr())
+    } else {
+        None
+    };
+    let settings = mqtt.validate(&gateway_id)?;
+    let topic_root = format!("{}/{}", mqtt.topic_prefix, gateway_id);
+    let mqtt_url = settings.url.to_string();
+    health.broker(&mqtt_url, false, None);
+    let publisher_token = CancellationToken::new();
+    let publisher = publish::spawn(settings, outbox.clone(), publisher_token.clone());
+
+    // HTTP endpoint.
+    let http_addr = if config.http.enabled {
+        let refresh_outbox = outbox.clone();
+        let refresh_health = health.clone();
+        let refresh_metrics = metrics.clone();
+        let stats = publisher.stats().clone();
+        let url = mqtt_url.clone();
+        let endpoint = http::Endpoint {
+            registry,
+            health: health.clone(),
+            refresh: Box::new(move || {
+                let s = refresh_outbox.stats();
+                let connected = stats.connected.load(std::sync::atomic::Ordering::Relaxed);
+                let last_error = stats.last_error.lock().ok().and_then(|g| g.clone());
+                refresh_health.broker(&url, connected, last_error);
+                refresh_health.outbox(OutboxHealth {
+                    depth: s.depth,
+                    oldest_age_seconds: s.oldest_age.map(|d| d.as_secs_f64()).unwrap_or(0.0),
+                    full: s.bytes >= s.max_bytes,
+                });
+                refresh_metrics.outbox_depth.set(s.depth as i64);
+                refresh_metrics
+                    .outbox_oldest_age_seconds
+                    .set(s.oldest_age.map(|d| d.as_secs_f64()).unwrap_or(0.0));
+                refresh_metrics.broker_connected.set(i64::from(connected));
+            }),
+        };
+        let (addr, _handle) = http::serve(config.http.listen, endpoint, root.child_token())
+            .await
+            .map_err(|source| AppError::Http {
+                addr: config.http.listen,
+                source,
+            })?;
+        tracing::info!(%addr, "HTTP endpoint: /metrics /healthz /status");
+        Some(addr)
+    } else {
+        None
+    };
+
+    // Scanner status → retained per-scanner topics.
+    let (status_tx, mut status_rx) = mpsc::channel::<(String, bool)>(256);
+    let status_publisher = publisher.clone_status_sender();
+    tokio::spawn(async move {
+        while let Some((id, connected)) = status_rx.recv().await {
+            status_publisher.set(&id, connected).await;
+        }
+    });
+
+    // Sources.
+    let (source_tx, source_rx) = mpsc::channel::<SourceEvent>(crate::source::DEFAULT_CHANNEL_CAPACITY);
+    let mut sources = Sources::new(source_tx, root.child_token());
+    let mut feedback = HashMap::new();
+    for source in &config.sources {
+        health.add_source(source.id(), &kind_text(source), false);
+        if let Some(tx) = sources.spawn(source.clone()) {
+            feedback.insert(source.id().to_string(), tx);
+        }
+    }
+
+    let pipeline = Pipeline {
+        parse_options: components.parse_options.clone(),
+        builder: components.builder,
+        context: components.context,
+        alerts: components.alerts,
+        recalls: components.recalls,
+        recall_watcher: components.recall_watcher,
+        interop: components.interop,
+        outbox: outbox.clone(),
+        metrics: metrics.clone(),
+        health: health.clone(),
+        echo: config.stdout.echo,
+        feedback,
+        scanner_status: status_tx,
+    };
+    let ingest = tokio::spawn(pipeline.run(source_rx));
+
+    notify::ready(&format!("{} sources, broker {mqtt_url}", config.sources.len()));
+    if let Some(on_ready) = on_ready {
+        on_ready(&ReadyInfo {
+            broker,
+            mqtt_url: mqtt_url.clone(),
+            http: http_addr,
+            outbox: config.outbox.path.clone(),
+            topic_root,
+        });
+    }
+
+    // Main loop: wait for the end of the sources, a stop request or a reload.
+    let mut watchdog = notify::watchdog_interval().map(tokio::time::interval);
+    let had_sources = !config.sources.is_empty();
+    let mut current = config;
+    tokio::pin!(shutdown);
+    loop {
+        let tick = async {
+            match watchdog.as_mut() {
+                Some(w) => {
+                    w.tick().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = &mut shutdown => {
+                tracing::info!("stop requested: draining");
+                break;
+            }
+            ended = sources.join_next(), if sources.running() > 0 => {
+                if let Some(id) = ended {
+                    tracing::debug!(source = %id, "source task ended");
+                }
+                if sources.running() == 0 && had_sources {
+                    tracing::info!("every source has ended: draining");
+                    break;
+                }
+            }
+            msg = control.recv() => {
+                match msg {
+                    Some(Control::Reload(new)) => {
+                        reload(&mut current, *new, &mut sources, &health);
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            _ = tick => notify::watchdog(),
+        }
+    }
+
+    // Ordered drain.
+    notify::stopping();
+    sources.stop().await;
+    let committed = ingest.await.unwrap_or(0);
+    let drain = current.gateway.drain_timeout.0;
+    let drained = publisher
+        .wait_until(drain, |s| s.outbox.depth == 0)
+        .await
+        .is_ok();
+    if !drained {
+        tracing::warn!(
+            "drain time-out: undelivered events stay in the outbox for the next start"
+        );
+    }
+    publisher_token.cancel();
+    let left = publisher.snapshot().outbox.depth;
+    publisher.join().await;
+    root.cancel();
+    if let Err(e) = outbox.sync().await {
+        tracing::warn!(error = %e, "final outbox sync failed");
+    }
+    Ok(RunSummary {
+        committed,
+        left_in_outbox: left,
+        broker,
+    })
+}
+
+/// Components built from the configuration before anything is opened.
+struct Components {
+    parse_options: ParseOptions,
+    builder: EventBuilder,
+    context: ContextTracker,
+    alerts: AlertChecker,
+    recalls: RecallList,
+    recall_watcher: Option<RecallFileWatcher>,
+    interop: crate::interop::InteropConfig,
+}
+
+impl Components {
+    fn from_config(config: &Config) -> Result<Components, AppError> {
+        let setup = |what: &str, e: &dyn std::fmt::Display| AppError::Setup(format!("{what}: {e}"));
+        let gateway_id = &config.gateway.id;
+        let privacy = Privacy::from_config(&config.privacy).map_err(|e| setup("[privacy]", &e))?;
+        let context =
+            ContextTracker::new(gateway_id.clone(), &config.context).map_err(|e| setup("[context]", &e))?;
+        let alerts = AlertChecker::new(&config.alerts);
+        let (recalls, recall_watcher) = match &config.alerts.recall_list {
+            Some(path) => {
+                let mut watcher = RecallFileWatcher::new(path.clone());
+                let list = watcher
+                    .poll()
+                    .map_err(|e| setup("[alerts] recall_list", &e))?
+                    .unwrap_or_default();
+                (list, Some(watcher))
+            }
+            None => (RecallList::new(), None),
+        };
+        Ok(Components {
+            parse_options: ParseOptions {
+                strict: config.gs1.strict,
+                permit_unknown_ais: config.gs1.permit_unknown_ais,
+                ..ParseOptions::default()
+            },
+            builder: EventBuilder::new(gateway_id.clone(), privacy)
+                .with_dl_stem(config.gs1.dl_stem.clone()),
+            context,
+            alerts,
+            recalls,
+            recall_watcher,
+            interop: config.interop.clone(),
+        })
+    }
+}
+
+fn kind_text(source: &SourceConfig) -> String {
+    serde_json::to_value(source.kind())
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// The running sources, each with its own cancellation token so a reload can replace one.
+struct Sources {
+    tx: mpsc::Sender<SourceEvent>,
+    parent: CancellationToken,
+    tokens: HashMap<String, (SourceConfig, CancellationToken)>,
+    tasks: JoinSet<String>,
+}
+
+impl Sources {
+    fn new(tx: mpsc::Sender<SourceEvent>, parent: CancellationToken) -> Sources {
+        Sources {
+            tx,
+            parent,
+            tokens: HashMap::new(),
+            tasks: JoinSet::new(),
+        }
+    }
+
+    fn running(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Starts a source; returns its feedback channel when it has one.
+    fn spawn(&mut self, config: SourceConfig) -> Option<mpsc::Sender<Feedback>> {
+        let id = config.id().to_string();
+        let token = self.parent.child_token();
+        let tx = self.tx.clone();
+        let (fb_tx, fb_rx) = mpsc::channel(16);
+        let wants_feedback = matches!(&config, SourceConfig::Serial(c) if c.feedback != FeedbackProtocol::Off);
+        self.tokens
+            .insert(id.clone(), (config.clone(), token.clone()));
+        let task_id = id.clone();
+        self.tasks.spawn(async move {
+            let result = match config {
+                SourceConfig::Serial(c) if wants_feedback => {
+                    crate::source::serial::run_with_feedback(c, tx, Some(fb_rx), token).await
+                }
+                other => crate::source::run(other, tx, token).await,
+            };
+            if let Err(e) = result {
+                tracing::error!(source = %task_id, error = %e, "source stopped");
+            }
+            task_id
+        });
+        wants_feedback.then_some(fb_tx)
+    }
+
+    async fn join_next(&mut self) -> Option<String> {
+        match self.tasks.join_next().await {
+            Some(Ok(id)) => {
+                self.tokens.remove(&id);
+                Some(id)
+            }
+            Some(Err(e)) => {
+                tracing::error!(error = %e, "source task failed");
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn stop_one(&mut self, id: &str) {
+        if let Some((_, token)) = self.tokens.remove(id) {
+            token.cancel();
+        }
+    }
+
+    async fn stop(&mut self) {
+        for (_, token) in self.tokens.values() {
+            token.cancel();
+        }
+        // Sources check their token between reads; give them a bounded time.
+        let _ = tokio::time::timeout(Duration::from_secs(5), async {
+            while self.tasks.join_next().await.is_some() {}
+        })
+        .await;
+        self.tasks.abort_all();
+        // Dropping our sender lets the pipeline see the end of input.
+        let (closed, _) = mpsc::channel(1);
+        self.tx = closed;
+    }
+}
+
+/// Applies a reloaded configuration: sources whose settings changed are restarted, new ones
+/// started, removed ones stopped. Outbox, MQTT session and point-of-care context are kept;
+/// changes to `[mqtt]`, `[outbox]` and `[broker]` take effect at the next restart.
+fn reload(current: &mut Config, new: Config, sources: &mut Sources, health: &Health) {
+    if new.mqtt != current.mqtt || new.outbox != current.outbox || new.broker != current.broker {
+        tracing::warn!("[mqtt], [outbox] and [broker] changes take effect at the next restart");
+    }
+    let new_ids: HashMap<&str, &SourceConfig> =
+        new.sources.iter().map(|s| (s.id(), s)).collect();
+    let old: Vec<(String, SourceConfig)> = sources
+        .tokens
+        .iter()
+        .map(|(id, (c, _))| (id.clone(), c.clone()))
+        .collect();
+    for (id, cfg) in &old {
+        match new_ids.get(id.as_str()) {
+            Some(n) if *n == cfg => {}
+            _ => {
+                tracing::info!(source = %id, "source stopped by reload");
+                sources.stop_one(id);
+            }
+        }
+    }
+    for s in &new.sources {
+        let unchanged = old.iter().any(|(id, c)| id == s.id() && c == s);
+        if !unchanged {
+            tracing::info!(source = %s.id(), "source started by reload");
+            health.add_source(s.id(), &kind_text(s), false);
+            // Feedback channels of reloaded sources are not rewired (documented limitation).
+            let _ = sources.spawn(s.clone());
+        }
+    }
+    *current = new;
+    tracing::info!("configuration reloaded");
+}

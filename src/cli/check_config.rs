@@ -51,13 +51,14 @@ pub fn summary(config: &Config) -> String {
     s.push_str(&format!("gateway: {}\n", config.gateway.id));
     s.push_str(&format!("sources ({}):\n", config.sources.len()));
     for src in &config.sources {
-        let detail = src
-            .settings
-            .get("path")
-            .and_then(|p| p.as_str())
-            .map(|p| format!(" {p}"))
+        let detail = config::device_path(src)
+            .map(|p| format!(" {}", p.display()))
             .unwrap_or_default();
-        s.push_str(&format!("  {:<16} {}{}\n", src.id, src.kind, detail));
+        let kind = serde_json::to_value(src.kind())
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        s.push_str(&format!("  {:<16} {kind}{detail}\n", src.id()));
     }
     if config.broker.embedded {
         s.push_str(&format!(
@@ -65,14 +66,19 @@ pub fn summary(config: &Config) -> String {
             config.broker.bind, config.broker.port
         ));
     }
-    if let Some(url) = config
-        .components
-        .get("mqtt")
-        .and_then(|m| m.get("url"))
-        .and_then(|u| u.as_str())
-    {
-        s.push_str(&format!("mqtt: {}\n", redact_url(url)));
+    if config.mqtt_url_set || !config.broker.embedded {
+        s.push_str(&format!(
+            "mqtt: {} (topics under {}/{})\n",
+            redact_url(&config.mqtt.url),
+            config.mqtt.topic_prefix,
+            config.gateway.id
+        ));
     }
+    s.push_str(&format!(
+        "outbox: {} (max {})\n",
+        config.outbox.path.display(),
+        config.outbox.max_bytes
+    ));
     if config.http.enabled {
         s.push_str(&format!(
             "http: {} (/metrics, /healthz, /status)\n",

@@ -16,6 +16,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::outbox::OutboxConfig;
+use crate::publish::MqttConfig;
+use crate::source::SourceConfig;
+
 pub use diagnostic::{did_you_mean, ConfigError, Diagnostic, Severity};
 use loader::{component, Merged, Segment};
 pub use units::{ByteSize, HumanDuration};
@@ -170,17 +174,6 @@ impl Default for Gs1Config {
     }
 }
 
-/// One `[[source]]` entry: its id, kind and the kind's own settings.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SourceEntry {
-    /// Unique id; also the scanner id in topics and events.
-    pub id: String,
-    /// The kind of source.
-    pub kind: String,
-    /// The kind-specific keys (validated by the source's own config struct).
-    pub settings: toml::Table,
-}
-
 /// A validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -190,8 +183,12 @@ pub struct Config {
     pub files: Vec<PathBuf>,
     /// `[gateway]`.
     pub gateway: GatewayConfig,
-    /// `[[source]]`.
-    pub sources: Vec<SourceEntry>,
+    /// `[[source]]`, each validated by its source's own config struct.
+    pub sources: Vec<SourceConfig>,
+    /// `[mqtt]`.
+    pub mqtt: MqttConfig,
+    /// `[outbox]`.
+    pub outbox: OutboxConfig,
     /// `[broker]`.
     pub broker: BrokerConfig,
     /// `[stdout]`.
@@ -202,8 +199,9 @@ pub struct Config {
     pub log: LogConfig,
     /// `[gs1]`.
     pub gs1: Gs1Config,
-    /// Component tables validated by their own stages (mqtt, outbox, context, alerts, privacy,
-    /// interop).
+    /// Whether `[mqtt] url` was given (else the embedded broker or the default is used).
+    pub mqtt_url_set: bool,
+    /// Component tables validated by their own stages (context, alerts, privacy, interop).
     pub components: toml::Table,
 }
 
@@ -366,6 +364,8 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
     let http: Option<HttpConfig> = part(merged, "http", diagnostics);
     let log: Option<LogConfig> = part(merged, "log", diagnostics);
     let gs1: Option<Gs1Config> = part(merged, "gs1", diagnostics);
+    let mqtt: Option<MqttConfig> = part(merged, "mqtt", diagnostics);
+    let outbox: Option<OutboxConfig> = part(merged, "outbox", diagnostics);
     let sources = sources(merged, diagnostics);
 
     if let Some(g) = &gateway {
@@ -395,22 +395,6 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
             ));
         }
     }
-    if let Some(b) = &broker {
-        let has_url = merged
-            .table
-            .get("mqtt")
-            .and_then(|m| m.get("url"))
-            .is_some();
-        if !b.embedded && !has_url {
-            diagnostics.push(merged.place(
-                Diagnostic::error(
-                    "mqtt.url",
-                    "no broker: set `[mqtt] url` or `[broker] embedded = true`",
-                ),
-                &[key("mqtt")],
-            ));
-        }
-    }
     if let Some(sources) = &sources {
         if sources.is_empty() {
             diagnostics.push(merged.place(
@@ -424,7 +408,32 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
     }
 
     let mut components = toml::Table::new();
-    for name in ["mqtt", "outbox", "context", "alerts", "privacy", "interop"] {
+    let mqtt_url_set = merged
+        .table
+        .get("mqtt")
+        .and_then(|m| m.get("url"))
+        .is_some();
+    if let (Some(g), Some(m), Some(b)) = (&gateway, &mqtt, &broker) {
+        // Reads certificate and password files: an unreadable certificate is an error now, not
+        // a reconnect loop on a ward.
+        if !(b.embedded && !mqtt_url_set) {
+            if let Err(e) = m.validate(&g.id) {
+                diagnostics.push(merged.place(
+                    Diagnostic::error("mqtt", e.to_string()),
+                    &[key("mqtt")],
+                ));
+            }
+        }
+    }
+    if let Some(o) = &outbox {
+        if o.max_bytes.0 < 1 << 20 {
+            diagnostics.push(merged.place(
+                Diagnostic::error("outbox.max_bytes", "must be at least 1MiB"),
+                &[key("outbox"), key("max_bytes")],
+            ));
+        }
+    }
+    for name in ["context", "alerts", "privacy", "interop"] {
         if let Some(v) = merged.table.get(name) {
             components.insert(name.to_string(), v.clone());
         }
@@ -440,11 +449,14 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
         http: http?,
         log: log?,
         gs1: gs1?,
+        mqtt: mqtt?,
+        outbox: outbox?,
+        mqtt_url_set,
         components,
     })
 }
 
-fn sources(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<SourceEntry>> {
+fn sources(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<SourceConfig>> {
     let Some(value) = merged.table.get("source") else {
         return Some(Vec::new());
     };
@@ -469,8 +481,7 @@ fn sources(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Sou
             ok = false;
             continue;
         };
-        let mut settings = table.clone();
-        let id = match settings.remove("id") {
+        let id = match table.get("id").cloned() {
             Some(toml::Value::String(id)) if is_topic_safe(&id) => Some(id),
             Some(toml::Value::String(id)) => {
                 diagnostics.push(merged.place(
@@ -505,7 +516,7 @@ fn sources(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Sou
                 ok = false;
             }
         }
-        let kind = match settings.remove("kind") {
+        let kind = match table.get("kind").cloned() {
             Some(toml::Value::String(kind)) if SOURCE_KINDS.contains(&kind.as_str()) => Some(kind),
             Some(toml::Value::String(kind)) => {
                 let mut message = format!("unknown source kind `{kind}`");
@@ -533,12 +544,52 @@ fn sources(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Sou
                 None
             }
         };
-        match (id, kind) {
-            (Some(id), Some(kind)) => out.push(SourceEntry { id, kind, settings }),
-            _ => ok = false,
+        if id.is_none() || kind.is_none() {
+            ok = false;
+            continue;
+        }
+        let base = [key("source"), Segment::Index(i)];
+        match component::<SourceConfig>(merged, &base, item.clone(), diagnostics) {
+            Some(source) => {
+                if let Err(e) = source.validate() {
+                    diagnostics.push(merged.place(
+                        Diagnostic::error(format!("source[{i}]"), e.to_string()),
+                        &base,
+                    ));
+                    ok = false;
+                }
+                if let Some(path) = device_path(&source) {
+                    if !path.exists() {
+                        diagnostics.push(merged.place(
+                            Diagnostic::warning(
+                                name("path"),
+                                format!(
+                                    "{} does not exist (yet): the gateway will keep trying to open it",
+                                    path.display()
+                                ),
+                            ),
+                            &at("path"),
+                        ));
+                    }
+                }
+                out.push(source);
+            }
+            None => ok = false,
         }
     }
     ok.then_some(out)
+}
+
+/// The device a source opens, if it names one (a missing device is a warning: it may be plugged
+/// in later).
+pub fn device_path(source: &SourceConfig) -> Option<&Path> {
+    match source {
+        SourceConfig::Serial(c) => Some(&c.path),
+        SourceConfig::Keyboard(c) => c.path.as_deref(),
+        SourceConfig::Hid(c) => Some(&c.path),
+        SourceConfig::Replay(c) => Some(&c.path),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -565,7 +616,7 @@ mod tests {
         .expect("valid");
         assert!(w.is_empty());
         assert_eq!(c.gateway.id, "ward-7");
-        assert_eq!(c.sources[0].kind, "stdin");
+        assert_eq!(c.sources[0].id(), "bench");
     }
 
     #[test]
@@ -648,7 +699,7 @@ kind = \"stdin\"
         .expect("write");
         std::fs::write(
             dir.path().join("conf.d/10-ward.toml"),
-            "[gateway]\nid = \"ward-7\"\n[[source]]\nid = \"two\"\nkind = \"stdin\"\nbaud = \"fast\"\n",
+            "[gateway]\nid = \"ward-7\"\n[[source]]\nid = \"two\"\nkind = \"stdin\"\n",
         )
         .expect("write");
         let (c, _) = load_with_env(&main, |_| None).expect("valid");
@@ -681,8 +732,8 @@ kind = \"stdin\"
         })
         .expect("valid");
         assert_eq!(
-            c.components["mqtt"]["password_file"].as_str(),
-            Some("/run/credentials/pw")
+            c.mqtt.password_file.as_deref(),
+            Some(Path::new("/run/credentials/pw"))
         );
     }
 }

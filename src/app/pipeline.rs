@@ -1,0 +1,408 @@
+//! The ingest pipeline: source events in, durable outbox records out.
+//!
+//! For each scan, in the order the sources delivered them: parse (GS1 engine) → build the event →
+//! apply the point-of-care context → check alerts → append the scan event, its alerts, context
+//! changes and standard renderings to the outbox in ONE durable append. Only after that commit is
+//! the scan accepted: the scanner's good-read feedback, the stdout echo and the metrics follow it.
+//!
+//! Appends are issued in order but awaited concurrently (up to [`MAX_IN_FLIGHT`]), so a burst of
+//! scans shares the outbox's group commit instead of paying one fsync each; completions are
+//! handled strictly in order by a second task.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::app::health::{Health, LastScan};
+use crate::event::{
+    AlertChecker, AlertEvent, ContextTracker, EventBuilder, RecallFileWatcher, RecallList,
+    ScanEvent, ScanKind, SCAN_EVENT_SCHEMA,
+};
+use crate::gs1::{self, ParseOptions};
+use crate::interop::{InteropConfig, InteropFormat};
+use crate::outbox::{ContentType, Message, MessageKind, Outbox, OutboxError, Receipt};
+use crate::source::feedback::Feedback;
+use crate::source::{SourceEvent, SourceStatus};
+use crate::telemetry::{KindLabel, Metrics, ScanLabels, SourceLabel};
+
+/// Most appends awaiting their commit at once.
+pub const MAX_IN_FLIGHT: usize = 4096;
+
+/// Schema identifier of context-change messages.
+pub const CONTEXT_SCHEMA: &str = "gs1-gateway/context-change/1";
+/// Schema identifier of alert messages.
+pub const ALERT_SCHEMA: &str = "gs1-gateway/alert/1";
+
+/// What the pipeline needs besides its input.
+pub struct Pipeline {
+    /// GS1 parse options.
+    pub parse_options: ParseOptions,
+    /// Builds events (gateway id, privacy).
+    pub builder: EventBuilder,
+    /// Point-of-care context.
+    pub context: ContextTracker,
+    /// Expiry/recall checks.
+    pub alerts: AlertChecker,
+    /// The recall list in force.
+    pub recalls: RecallList,
+    /// Reloads the recall list when its file changes.
+    pub recall_watcher: Option<RecallFileWatcher>,
+    /// EPCIS/FHIR renderings to publish besides the native event.
+    pub interop: InteropConfig,
+    /// The durable outbox.
+    pub outbox: Outbox,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Health state.
+    pub health: Arc<Health>,
+    /// Echo committed events on standard output.
+    pub echo: bool,
+    /// Feedback channels of sources that support it, by source id.
+    pub feedback: HashMap<String, mpsc::Sender<Feedback>>,
+    /// Scanner connection changes for the publisher's retained status topics.
+    pub scanner_status: mpsc::Sender<(String, bool)>,
+}
+
+/// Why a scan was accepted or refused, for the completion step.
+struct Pending {
+    scanner_id: String,
+    kind: ScanKind,
+    valid: bool,
+    alert: bool,
+    event: Box<ScanEvent>,
+    append: JoinHandle<Result<Receipt, OutboxError>>,
+}
+
+impl Pipeline {
+    /// Runs until `rx` is closed (every source ended or was stopped) and every accepted scan is
+    /// committed. Returns the number of scans committed.
+    pub async fn run(mut self, mut rx: mpsc::Receiver<SourceEvent>) -> u64 {
+        let (done_tx, done_rx) = mpsc::channel::<Pending>(MAX_IN_FLIGHT);
+        let completion = tokio::spawn(complete(
+            done_rx,
+            self.metrics.clone(),
+            self.health.clone(),
+            self.feedback.clone(),
+            self.echo,
+        ));
+        let mut recall_check = tokio::time::interval(std::time::Duration::from_secs(2));
+        recall_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tokio::select! {
+                biased;
+                event = rx.recv() => {
+                    let Some(event) = event else { break };
+                    self.handle(event, &done_tx).await;
+                }
+                _ = recall_check.tick() => {
+                    self.reload_recalls();
+                    self.expire_context().await;
+                }
+            }
+        }
+        drop(done_tx);
+        completion.await.unwrap_or(0)
+    }
+
+    fn reload_recalls(&mut self) {
+        let Some(watcher) = &mut self.recall_watcher else {
+            return;
+        };
+        match watcher.poll() {
+            Ok(Some(list)) => {
+                tracing::info!(
+                    path = %watcher.path().display(),
+                    entries = list.len(),
+                    "recall list reloaded"
+                );
+                self.recalls = list;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                // Keep the previous list: a half-written file must not clear recalls.
+                tracing::error!(error = %e, "recall list not reloaded; keeping the previous one");
+            }
+        }
+    }
+
+    /// Publishes context time-outs even when nobody scans.
+    async fn expire_context(&mut self) {
+        let changes = self.context.tick(OffsetDateTime::now_utc());
+        if changes.is_empty() {
+            return;
+        }
+        let messages: Vec<Message> = changes
+            .iter()
+            .filter_map(|c| {
+                serde_json::to_vec(c).ok().map(|payload| {
+                    Message::json(c.scanner_id(), MessageKind::Context, payload)
+                        .with_schema(CONTEXT_SCHEMA)
+                })
+            })
+            .collect();
+        if let Err(e) = self.outbox.append(move |_| messages).await {
+            tracing::error!(error = %e, "context time-out not stored");
+        }
+    }
+
+    async fn handle(&mut self, event: SourceEvent, done: &mpsc::Sender<Pending>) {
+        match event {
+            SourceEvent::Scan(scan) => {
+                let mut input = Vec::with_capacity(scan.data.len() + 3);
+                if let Some(sym) = &scan.symbology {
+                    input.extend_from_slice(sym.as_bytes());
+                }
+                input.extend_from_slice(&scan.data);
+                let parsed = gs1::parse(&input, &self.parse_options);
+                let mut event = self.builder.build(&scan, parsed.as_ref(), 0);
+                if let Err(e) = &parsed {
+                    self.metrics
+                        .parse_errors
+                        .get_or_create(&KindLabel {
+                            kind: e.kind.to_string(),
+                        })
+                        .inc();
+                    // Never the data itself: it may be a wristband.
+                    tracing::warn!(
+                        source = %scan.source_id,
+                        error_kind = %e.kind,
+                        "scan is not valid GS1"
+                    );
+                }
+                let changes = self.context.apply(&mut event);
+                event.alerts = self.alerts.check(&event, &self.recalls);
+                let alert_events = AlertEvent::from_scan(&event);
+                for a in &alert_events {
+                    self.metrics
+                        .alerts
+                        .get_or_create(&KindLabel {
+                            kind: a.kind_name().to_string(),
+                        })
+                        .inc();
+                    // Loud: an expired or recalled product at the point of care.
+                    tracing::error!(
+                        source = %scan.source_id,
+                        event_id = %event.event_id,
+                        gtin = event.gtin.as_deref().unwrap_or(""),
+                        batch = event.batch.as_deref().unwrap_or(""),
+                        alert = %a.kind_name(),
+                        "PATIENT SAFETY ALERT: {}",
+                        a.message()
+                    );
+                }
+                let renderings = self.renderings(&event);
+                let to_store = event.clone();
+                let scanner_id = scan.source_id.clone();
+                let outbox = self.outbox.clone();
+                let append = tokio::spawn(async move {
+                    outbox
+                        .append(move |sequence| {
+                            messages(to_store, sequence, alert_events, changes, renderings)
+                        })
+                        .await
+                });
+                let pending = Pending {
+                    scanner_id,
+                    kind: event.kind,
+                    valid: event.valid,
+                    alert: !event.alerts.is_empty(),
+                    event: Box::new(event),
+                    append,
+                };
+                // Bounded: when MAX_IN_FLIGHT appends wait for the disk, sources wait too
+                // (backpressure, never dropping).
+                let _ = done.send(pending).await;
+            }
+            SourceEvent::Status { source_id, status } => {
+                let (connected, error) = match &status {
+                    SourceStatus::Connected => (true, None),
+                    SourceStatus::Disconnected { reason } => (false, Some(reason.clone())),
+                    SourceStatus::Retrying { attempt, delay } => (
+                        false,
+                        Some(format!("reconnecting (attempt {attempt}, in {delay:?})")),
+                    ),
+                    SourceStatus::Finished => (false, None),
+                };
+                if matches!(status, SourceStatus::Finished) {
+                    self.health.source_ended(&source_id);
+                    tracing::info!(source = %source_id, "source finished");
+                } else {
+                    self.health
+                        .source_connected(&source_id, connected, error.clone());
+                    match &error {
+                        None => tracing::info!(source = %source_id, "source connected"),
+                        Some(e) => tracing::warn!(source = %source_id, status = %e, "source not connected"),
+                    }
+                }
+                self.metrics
+                    .source_connected
+                    .get_or_create(&SourceLabel {
+                        source: source_id.clone(),
+                    })
+                    .set(i64::from(connected));
+                let _ = self.scanner_status.try_send((source_id, connected));
+            }
+            SourceEvent::Error { source_id, error } => {
+                self.metrics
+                    .source_errors
+                    .get_or_create(&SourceLabel {
+                        source: source_id.clone(),
+                    })
+                    .inc();
+                tracing::warn!(source = %source_id, error = %error, "source error");
+                if let Some(tx) = self.feedback.get(&source_id) {
+                    let _ = tx.try_send(Feedback::BadRead);
+                }
+            }
+        }
+    }
+
+    /// EPCIS and FHIR renderings of a product scan, as configured.
+    fn renderings(&self, event: &ScanEvent) -> Vec<(InteropFormat, Vec<u8>)> {
+        let mut out = Vec::new();
+        for format in self.interop.extra_formats() {
+            match crate::interop::render(event, format, &self.interop) {
+                Ok(Some(bytes)) => out.push((format, bytes)),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(
+                    event_id = %event.event_id,
+                    format = ?format,
+                    error = %e,
+                    "event not rendered"
+                ),
+            }
+        }
+        out
+    }
+}
+
+/// The outbox records of one scan; runs on the outbox's writer thread with the sequence.
+fn messages(
+    mut event: ScanEvent,
+    sequence: u64,
+    alerts: Vec<AlertEvent>,
+    changes: Vec<crate::event::ContextChange>,
+    renderings: Vec<(InteropFormat, Vec<u8>)>,
+) -> Vec<Message> {
+    event.sequence = sequence;
+    let scanner = event.scanner_id.clone();
+    let mut out = Vec::with_capacity(1 + alerts.len() + changes.len() + renderings.len());
+    if let Ok(payload) = serde_json::to_vec(&event) {
+        out.push(Message::json(scanner.clone(), MessageKind::Scan, payload).with_schema(SCAN_EVENT_SCHEMA));
+    }
+    for mut alert in alerts {
+        alert.set_sequence(sequence);
+        if let Ok(payload) = serde_json::to_vec(&alert) {
+            out.push(Message::json(scanner.clone(), MessageKind::Alert, payload).with_schema(ALERT_SCHEMA));
+        }
+    }
+    for change in changes {
+        if let Ok(payload) = serde_json::to_vec(&change) {
+            let mut m = Message::json(change.scanner_id(), MessageKind::Context, payload)
+                .with_schema(CONTEXT_SCHEMA);
+            // Context goes stale: MQTT 5 brokers drop it after its time-out.
+            m.expiry = change.expires_in();
+            out.push(m);
+        }
+    }
+    for (format, payload) in renderings {
+        let (kind, content_type) = match format {
+            InteropFormat::Epcis => (MessageKind::Epcis, ContentType::LdJson),
+            InteropFormat::Fhir => (MessageKind::Fhir, ContentType::FhirJson),
+            InteropFormat::Json => continue,
+        };
+        let mut m = Message::json(scanner.clone(), kind, payload);
+        m.content_type = content_type;
+        out.push(m);
+    }
+    out
+}
+
+/// Handles committed appends in order: feedback, echo, metrics, health.
+async fn complete(
+    mut rx: mpsc::Receiver<Pending>,
+    metrics: Arc<Metrics>,
+    health: Arc<Health>,
+    feedback: HashMap<String, mpsc::Sender<Feedback>>,
+    echo: bool,
+) -> u64 {
+    let mut committed = 0;
+    let stdout = std::io::stdout();
+    while let Some(p) = rx.recv().await {
+        let result = match p.append.await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox append task failed");
+                continue;
+            }
+        };
+        let good = match result {
+            Ok(receipt) => {
+                committed += 1;
+                metrics
+                    .scans
+                    .get_or_create(&ScanLabels {
+                        source: p.scanner_id.clone(),
+                        kind: kind_name(p.kind).to_string(),
+                    })
+                    .inc();
+                health.scan(
+                    &p.scanner_id,
+                    LastScan {
+                        event_id: p.event.event_id,
+                        kind: kind_name(p.kind).to_string(),
+                        valid: p.valid,
+                        at: p.event.scanned_at,
+                    },
+                );
+                if echo {
+                    let mut event = *p.event;
+                    event.sequence = receipt.sequence;
+                    if let Ok(line) = serde_json::to_string(&event) {
+                        let mut out = stdout.lock();
+                        let _ = writeln!(out, "{line}");
+                        let _ = out.flush();
+                    }
+                }
+                p.valid && !p.alert
+            }
+            Err(OutboxError::Full { .. }) => {
+                metrics.outbox_rejected.inc();
+                tracing::error!(
+                    source = %p.scanner_id,
+                    "OUTBOX FULL: scan refused and not recorded — free space or raise [outbox] max_bytes"
+                );
+                false
+            }
+            Err(e) => {
+                tracing::error!(source = %p.scanner_id, error = %e, "scan not stored");
+                false
+            }
+        };
+        if let Some(tx) = feedback.get(&p.scanner_id) {
+            let _ = tx.try_send(if good {
+                Feedback::GoodRead
+            } else {
+                Feedback::BadRead
+            });
+        }
+    }
+    committed
+}
+
+/// The JSON name of a scan kind.
+pub fn kind_name(kind: ScanKind) -> &'static str {
+    match kind {
+        ScanKind::Product => "product",
+        ScanKind::Patient => "patient",
+        ScanKind::Staff => "staff",
+        ScanKind::Location => "location",
+        ScanKind::Asset => "asset",
+        ScanKind::Logistic => "logistic",
+        ScanKind::Unknown => "unknown",
+    }
+}
