@@ -268,7 +268,21 @@ pub async fn replay_records(
             return;
         }
     }
-    if idle.is_some() {
+    if let Some(gap) = idle {
+        if framer.has_partial() {
+            // The recording ends mid-gap: the scan completes one gap after its last byte.
+            let flush_at = start
+                + scale(last_t_ms)
+                + if config.speed == 0.0 {
+                    Duration::ZERO
+                } else {
+                    gap.div_f64(config.speed)
+                };
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = tokio::time::sleep_until(flush_at) => {}
+            }
+        }
         framer.flush_idle(&mut frames);
     } else if let Some(e) = framer.abandon("the capture ended") {
         frames.push(Err(e));
