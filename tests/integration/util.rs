@@ -26,6 +26,7 @@ pub fn start_rumqttd() -> SocketAddr {
 }
 
 /// Waits until something accepts TCP connections on `port` (a port has no event to await).
+#[cfg_attr(not(feature = "mosquitto-tests"), allow(dead_code))]
 pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
     let until = Instant::now() + timeout;
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
@@ -40,6 +41,7 @@ pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
 
 /// A Mosquitto broker run by a test: its own config file, persistence and log in a temp dir,
 /// on a free port. Killed when dropped.
+#[cfg_attr(not(feature = "mosquitto-tests"), allow(dead_code))]
 pub struct Mosquitto {
     /// The listener port.
     pub port: u16,
@@ -47,6 +49,7 @@ pub struct Mosquitto {
     child: Option<Child>,
 }
 
+#[cfg_attr(not(feature = "mosquitto-tests"), allow(dead_code))]
 impl Mosquitto {
     /// Writes a config file (persistence on, no queue or in-flight limits that would drop QoS 1
     /// messages, saving every second, running as the current user, logging to a file) plus
@@ -143,6 +146,7 @@ impl Drop for Mosquitto {
 
 /// One message a [`Subscriber`] received.
 #[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "mosquitto-tests"), allow(dead_code))]
 pub struct Received {
     pub topic: String,
     pub payload: Vec<u8>,
@@ -274,6 +278,7 @@ impl Subscriber {
     }
 
     /// The next message, or `None` after `timeout`.
+    #[cfg_attr(not(feature = "mosquitto-tests"), allow(dead_code))]
     pub async fn next(&mut self, timeout: Duration) -> Option<Received> {
         tokio::time::timeout(timeout, self.rx.recv())
             .await
