@@ -696,7 +696,7 @@ mod tests {
         assert!(st.commits < 200, "group commit shares transactions: {st:?}");
         ob.close();
         let ob = Outbox::open(&cfg).unwrap();
-        let r = ob.append(|s| msg(s)).await.unwrap();
+        let r = ob.append(msg).await.unwrap();
         assert_eq!(r.sequence, 200);
         let page = ob.pending(None, 10).unwrap();
         assert_eq!(page.len(), 10);
@@ -717,7 +717,7 @@ mod tests {
         let ob = Outbox::open(&cfg).unwrap();
         let mut accepted = 0;
         let err = loop {
-            match ob.append(|s| msg(s)).await {
+            match ob.append(msg).await {
                 Ok(r) => {
                     assert_eq!(r.sequence, accepted);
                     accepted += 1;
@@ -733,7 +733,7 @@ mod tests {
 
         cfg.when_full = WhenFull::DropOldest;
         let ob = Outbox::open(&cfg).unwrap();
-        let r = ob.append(|s| msg(s)).await.unwrap();
+        let r = ob.append(msg).await.unwrap();
         assert_eq!(r.sequence, accepted);
         let st = ob.stats();
         assert_eq!(st.dropped_oldest, 1);
@@ -745,7 +745,7 @@ mod tests {
     async fn dead_letters_keep_the_record_and_the_reason() {
         let dir = tempfile::tempdir().unwrap();
         let ob = Outbox::open(&OutboxConfig::at(dir.path())).unwrap();
-        let r = ob.append(|s| msg(s)).await.unwrap();
+        let r = ob.append(msg).await.unwrap();
         ob.dead_letter(r.ids[0], "too large".into()).await.unwrap();
         assert_eq!(ob.stats().depth, 0);
         let dl = ob.dead_letters(10).unwrap();
@@ -760,7 +760,7 @@ mod tests {
         let mut cfg = OutboxConfig::at(dir.path());
         cfg.max_age = Some(Duration::from_millis(1));
         let ob = Outbox::open(&cfg).unwrap();
-        ob.append(|s| msg(s)).await.unwrap();
+        ob.append(msg).await.unwrap();
         std::thread::sleep(Duration::from_millis(5)); // let the record age past 1 ms
         ob.sync().await.unwrap();
         let st = ob.stats();

@@ -488,8 +488,10 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("/nonexistent.pem"));
-        let mut c = MqttConfig::default();
-        c.password_file = Some("/nonexistent".into());
+        let mut c = MqttConfig {
+            password_file: Some("/nonexistent".into()),
+            ..MqttConfig::default()
+        };
         assert!(c.validate("gw").is_err());
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("pw");

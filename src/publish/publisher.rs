@@ -71,6 +71,31 @@ impl PublisherHandle {
         }
     }
 
+    /// Waits (at most `timeout`) until `pred` holds for a snapshot; returns the last snapshot
+    /// as `Err` on timeout. Wakes on every publisher state change, no polling.
+    pub async fn wait_until(
+        &self,
+        timeout: Duration,
+        mut pred: impl FnMut(&PublisherSnapshot) -> bool,
+    ) -> Result<PublisherSnapshot, PublisherSnapshot> {
+        let mut rx = self.stats.progress.subscribe();
+        let deadline = Instant::now() + timeout;
+        loop {
+            rx.borrow_and_update();
+            let snap = self.snapshot();
+            if pred(&snap) {
+                return Ok(snap);
+            }
+            match tokio::time::timeout_at(deadline, rx.changed()).await {
+                Ok(Ok(())) => {}
+                _ => {
+                    let snap = self.snapshot();
+                    return if pred(&snap) { Ok(snap) } else { Err(snap) };
+                }
+            }
+        }
+    }
+
     /// The live counters (for example to reset the latency histogram in a benchmark).
     pub fn stats(&self) -> &Arc<PublishStats> {
         &self.stats
@@ -217,6 +242,7 @@ async fn run(
                     st.removing.remove(&id);
                 }
                 st.maybe_flush();
+                st.stats.bump();
             }
             Ok(()) = committed.changed() => {
                 st.exhausted = false;
@@ -275,6 +301,7 @@ async fn run(
         .await;
     }
     st.stats.connected.store(false, Ordering::Relaxed);
+    st.stats.bump();
     poll_cancel.cancel();
     drop(ev_rx);
     let _ = poll.await;
@@ -290,6 +317,14 @@ impl State {
     }
 
     fn on_link(&mut self, ev: LinkEvent) {
+        let bump = !matches!(ev, LinkEvent::Sent(_));
+        self.handle_link(ev);
+        if bump {
+            self.stats.bump();
+        }
+    }
+
+    fn handle_link(&mut self, ev: LinkEvent) {
         match ev {
             LinkEvent::Up {
                 session_present,

@@ -75,7 +75,6 @@ impl LatencyHistogram {
 }
 
 /// Live counters shared between the publisher tasks and readers.
-#[derive(Default)]
 pub struct PublishStats {
     pub(crate) connected: AtomicBool,
     pub(crate) connects: AtomicU64,
@@ -88,9 +87,34 @@ pub struct PublishStats {
     pub(crate) last_error: Mutex<Option<String>>,
     /// Append (request) to broker acknowledgement.
     pub latency: LatencyHistogram,
+    /// Bumped on every state change (connect, loss, acknowledgement, removal), so readers can
+    /// await progress instead of sleeping.
+    pub(crate) progress: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for PublishStats {
+    fn default() -> Self {
+        PublishStats {
+            connected: AtomicBool::new(false),
+            connects: AtomicU64::new(0),
+            connection_errors: AtomicU64::new(0),
+            published: AtomicU64::new(0),
+            acked: AtomicU64::new(0),
+            resent: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
+            dead_lettered: AtomicU64::new(0),
+            last_error: Mutex::new(None),
+            latency: LatencyHistogram::default(),
+            progress: tokio::sync::watch::channel(0).0,
+        }
+    }
 }
 
 impl PublishStats {
+    pub(crate) fn bump(&self) {
+        self.progress.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
     pub(crate) fn set_error(&self, e: &str) {
         if let Ok(mut g) = self.last_error.lock() {
             *g = Some(e.to_owned());
