@@ -2,7 +2,108 @@
 //!
 //! CONTRACT: [`ScanEvent`] is the versioned event (`schemas/scan-event.v1.json`) that the outbox
 //! stores, MQTT carries and `interop` converts. Field names are a public contract.
+//!
+//! Brief overview (all pure: no clock, no tokio; the only I/O is loading the pseudonym key and
+//! the recall list file, at the edge):
+//! - [`EventBuilder`] turns a [`crate::source::RawScan`] and its [`crate::gs1::parse`] result
+//!   into a [`ScanEvent`], applying the [`privacy`] policy ([`Privacy`], from [`PrivacyConfig`]).
+//! - [`ContextTracker`] holds the point-of-care context per scanner or scanner group
+//!   ([`ContextConfig`]) and emits [`ContextChange`] records.
+//! - [`AlertChecker`] raises expired/expiring/recalled [`Alert`]s against a [`RecallList`]
+//!   ([`AlertConfig`]); [`AlertEvent`] is the record for the `…/alert` topic.
+//! - [`EventPipeline`] chains the three for the daemon: one call per scan.
 
+mod alerts;
+mod builder;
+mod context;
+mod gs1_view;
+pub mod privacy;
 mod scan_event;
 
+#[cfg(test)]
+mod tests;
+
+pub use alerts::*;
+pub use builder::*;
+pub use context::*;
+pub use gs1_view::{ai_title, digital_link, gs1_date, hri, DIGITAL_LINK_DOMAIN};
+pub use privacy::{NhsNumber, Privacy, PrivacyConfig, PrivacyError, PseudonymKey, Redacted};
 pub use scan_event::*;
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use crate::gs1::{Gs1Message, ParseError};
+use crate::source::RawScan;
+
+/// Everything one scan produces, for the outbox and the publisher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Processed {
+    /// The scan event (`…/scan`), with context and alerts attached.
+    pub event: ScanEvent,
+    /// Alert records (`…/alert`), one per alert on the event.
+    pub alerts: Vec<AlertEvent>,
+    /// Context-change records (`…/context`), in the order they happened.
+    pub context_changes: Vec<ContextChange>,
+}
+
+/// Builder, context and alerts chained: the event stage of the daemon.
+#[derive(Debug, Clone)]
+pub struct EventPipeline {
+    builder: EventBuilder,
+    context: ContextTracker,
+    alerts: AlertChecker,
+    recalls: Arc<RecallList>,
+}
+
+impl EventPipeline {
+    /// Chains the stages; starts with an empty recall list.
+    pub fn new(builder: EventBuilder, context: ContextTracker, alerts: &AlertConfig) -> Self {
+        Self {
+            builder,
+            context,
+            alerts: AlertChecker::new(alerts),
+            recalls: Arc::new(RecallList::new()),
+        }
+    }
+
+    /// Replaces the recall list (file reload or MQTT payload).
+    pub fn set_recall_list(&mut self, list: impl Into<Arc<RecallList>>) {
+        self.recalls = list.into();
+    }
+
+    /// The recall list in force.
+    pub fn recall_list(&self) -> &RecallList {
+        &self.recalls
+    }
+
+    /// One scan, parsed, with its outbox-assigned `sequence`, becomes an event with alerts and
+    /// context, plus the alert and context-change records it causes.
+    pub fn process(
+        &mut self,
+        scan: &RawScan,
+        parsed: Result<&Gs1Message, &ParseError>,
+        sequence: u64,
+    ) -> Processed {
+        let mut event = self.builder.build(scan, parsed, sequence);
+        event.alerts = self.alerts.check(&event, &self.recalls);
+        let context_changes = self.context.apply(&mut event);
+        let alerts = AlertEvent::from_scan(&event);
+        Processed {
+            event,
+            alerts,
+            context_changes,
+        }
+    }
+
+    /// Expires context slots at `now` (call periodically from the daemon).
+    pub fn tick(&mut self, now: OffsetDateTime) -> Vec<ContextChange> {
+        self.context.tick(now)
+    }
+
+    /// The live context of a scanner at `now`.
+    pub fn current_context(&self, scanner_id: &str, now: OffsetDateTime) -> ScanContext {
+        self.context.current(scanner_id, now)
+    }
+}

@@ -68,8 +68,8 @@ pub struct ContextRef {
     pub srin: Option<String>,
     /// The event that set this context.
     pub event_id: Uuid,
-    /// When it was set.
-    #[serde(with = "time::serde::rfc3339")]
+    /// When it was set (RFC 3339 UTC with milliseconds).
+    #[serde(with = "rfc3339_millis")]
     pub since: OffsetDateTime,
 }
 
@@ -87,13 +87,91 @@ pub struct ScanContext {
     pub location: Option<ContextRef>,
 }
 
+/// The kind of a patient-safety alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertKind {
+    /// The product's expiry date (AI 17) is before the scan date.
+    Expired,
+    /// The product expires within the configured warning window.
+    Expiring,
+    /// The product's GTIN+batch or GTIN+serial is on the recall list.
+    Recalled,
+}
+
+impl AlertKind {
+    /// The JSON name (`expired`, `expiring`, `recalled`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::Expired => "expired",
+            AlertKind::Expiring => "expiring",
+            AlertKind::Recalled => "recalled",
+        }
+    }
+}
+
+/// How loud an alert is. `critical` means "stop: do not use this product on a patient".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertSeverity {
+    /// Worth knowing (e.g. expires within the warning window).
+    Warning,
+    /// A patient-safety event: expired or recalled product at the point of care.
+    Critical,
+}
+
 /// A patient-safety alert raised by a scan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
     /// `expired`, `expiring` or `recalled`.
-    pub kind: String,
-    /// Human-readable explanation.
+    pub kind: AlertKind,
+    /// `critical` (expired, recalled) or `warning` (expiring).
+    pub severity: AlertSeverity,
+    /// Human-readable explanation naming the GTIN, the batch or serial and the date.
     pub message: String,
+    /// The product concerned.
+    pub gtin: String,
+    /// Its batch/lot (AI 10), when the scan carried one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
+    /// Its serial number (AI 21), when the scan carried one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    /// Its expiry date (AI 17), ISO 8601.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "iso_date_opt"
+    )]
+    pub expiry: Option<Date>,
+    /// Whole days from the scan date to the expiry date (negative: already expired).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_to_expiry: Option<i64>,
+    /// Why the product was recalled (from the recall list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The recall's reference (e.g. the MHRA or manufacturer field safety notice number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+/// What the privacy stage did to an element of a patient scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RedactionAction {
+    /// The element was removed from `raw`, `elements`, `hri` and `digital_link`.
+    Dropped,
+    /// The element's value was replaced by a keyed pseudonym everywhere it appears.
+    Pseudonymised,
+}
+
+/// One redaction applied to a scan before it left the gateway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redaction {
+    /// The AI concerned.
+    pub ai: String,
+    /// What was done to it.
+    pub action: RedactionAction,
 }
 
 /// One scan, classified and in context. Published as JSON on `…/scan`.
@@ -116,8 +194,12 @@ pub struct ScanEvent {
     pub sequence: u64,
     /// AIM symbology identifier, when known.
     pub symbology: Option<String>,
-    /// The exact data read (GS as U+001D).
+    /// The exact data read (GS as U+001D). Bytes that are not UTF-8 become U+FFFD here; the
+    /// exact bytes are then in `raw_hex`. Patient identifiers are redacted (see `redactions`).
     pub raw: String,
+    /// The exact bytes as lowercase hex, present only when `raw` is not valid UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_hex: Option<String>,
     /// Whether the data is valid GS1.
     pub valid: bool,
     /// What the scan identifies.
@@ -144,14 +226,39 @@ pub struct ScanEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
     /// Expiry date (AI 17), ISO 8601; day 00 is the last day of the month.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "iso_date_opt"
+    )]
     pub expiry: Option<Date>,
+    /// Best-before date (AI 15), ISO 8601; day 00 is the last day of the month.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "iso_date_opt"
+    )]
+    pub best_before: Option<Date>,
+    /// Production date (AI 11), ISO 8601; day 00 is the last day of the month.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "iso_date_opt"
+    )]
+    pub production_date: Option<Date>,
+    /// Variable count of items (AI 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<u64>,
     /// Serial number (AI 21).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
     /// GSRN (8017 staff / 8018 patient), or its keyed pseudonym for patients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gsrn: Option<String>,
+    /// The NHS number inside a patient GSRN (10 digits, mod-11 checked), only when the privacy
+    /// configuration allows publishing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nhs_number: Option<String>,
     /// SRIN (8019).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub srin: Option<String>,
@@ -176,6 +283,44 @@ pub struct ScanEvent {
     /// Patient-safety alerts raised by this scan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<Alert>,
+    /// What the privacy stage removed or pseudonymised (`raw`, `elements`, `hri` and
+    /// `digital_link` are then no longer the exact data read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redactions: Vec<Redaction>,
+}
+
+/// ISO 8601 calendar dates (`2026-12-31`) for optional [`Date`] fields.
+///
+/// `time`'s own serde support writes a `(year, ordinal)` tuple unless its
+/// `serde-human-readable` feature is on, which is not what subscribers expect.
+pub mod iso_date_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::macros::format_description;
+    use time::Date;
+
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+        format_description!("[year]-[month]-[day]");
+
+    /// Formats a date as `YYYY-MM-DD`.
+    pub fn format(d: &Date) -> String {
+        d.format(FORMAT)
+            .unwrap_or_else(|_| String::from("0000-01-01"))
+    }
+
+    /// Serde serializer.
+    pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&format(d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Serde deserializer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        let s: Option<String> = Option::deserialize(d)?;
+        s.map(|s| Date::parse(&s, FORMAT).map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }
 
 /// RFC 3339 in UTC with exactly three fractional digits: `2026-11-26T10:15:30.123Z`.

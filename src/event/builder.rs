@@ -1,0 +1,532 @@
+//! [`EventBuilder`]: a [`RawScan`] and its GS1 parse result become a [`ScanEvent`].
+//!
+//! Pure: no clock (the event id's timestamp is the scan's), no I/O. The caller passes the
+//! sequence number, because only the durable outbox can hand out numbers that survive restarts.
+//!
+//! What the builder guarantees:
+//! - every scan becomes an event; data that is not valid GS1 is `valid: false` with the parse
+//!   error and `kind: unknown`;
+//! - `raw` is the exact data read (GS as U+001D). Bytes that are not UTF-8 (never valid GS1) are
+//!   shown as U+FFFD, the exact bytes go to `raw_hex` and a warning says so;
+//! - patient identifiers are pseudonymised and wristband/person data dropped as
+//!   [`crate::event::privacy`] describes, consistently in every field, before anything else sees
+//!   the event.
+
+use time::OffsetDateTime;
+use uuid::{NoContext, Timestamp, Uuid};
+
+use crate::gs1::{Element, Gs1Message, ParseError};
+use crate::source::RawScan;
+
+use super::gs1_view;
+use super::privacy::{push_hex, Privacy, PSEUDONYM_PREFIX};
+use super::{
+    EventElement, EventError, Redaction, RedactionAction, ScanEvent, ScanKind, SCAN_EVENT_SCHEMA,
+};
+
+/// Builds [`ScanEvent`]s for one gateway under one privacy policy.
+#[derive(Debug, Clone)]
+pub struct EventBuilder {
+    gateway_id: String,
+    privacy: Privacy,
+}
+
+/// A UUIDv7 whose timestamp is `at` (random bits from the OS generator).
+pub fn new_event_id(at: OffsetDateTime) -> Uuid {
+    let nanos = at.unix_timestamp_nanos().max(0);
+    let secs = u64::try_from(nanos / 1_000_000_000).unwrap_or(0);
+    let sub = u32::try_from(nanos % 1_000_000_000).unwrap_or(0);
+    Uuid::new_v7(Timestamp::from_unix(NoContext, secs, sub))
+}
+
+/// What the scan identifies, from its elements. A wristband wins over everything else on it,
+/// then a badge, a logistic unit, a product, a place, an asset.
+pub fn classify(elements: &[Element]) -> ScanKind {
+    let has = |ai: &str| elements.iter().any(|e| e.ai == ai);
+    if has("8018") {
+        ScanKind::Patient
+    } else if has("8017") {
+        ScanKind::Staff
+    } else if has("00") {
+        ScanKind::Logistic
+    } else if has("01") {
+        ScanKind::Product
+    } else if has("414") {
+        ScanKind::Location
+    } else if has("8003") || has("8004") {
+        ScanKind::Asset
+    } else if has("02") {
+        // Contained trade items without an SSCC: still a logistic label.
+        ScanKind::Logistic
+    } else {
+        ScanKind::Unknown
+    }
+}
+
+impl EventBuilder {
+    /// A builder for `gateway_id` applying `privacy`.
+    pub fn new(gateway_id: impl Into<String>, privacy: Privacy) -> Self {
+        Self {
+            gateway_id: gateway_id.into(),
+            privacy,
+        }
+    }
+
+    /// The gateway id stamped on every event.
+    pub fn gateway_id(&self) -> &str {
+        &self.gateway_id
+    }
+
+    /// The privacy policy in force.
+    pub fn privacy(&self) -> &Privacy {
+        &self.privacy
+    }
+
+    /// Builds the event for `scan`, parsed as `parsed`, with the outbox-assigned `sequence`.
+    pub fn build(
+        &self,
+        scan: &RawScan,
+        parsed: Result<&Gs1Message, &ParseError>,
+        sequence: u64,
+    ) -> ScanEvent {
+        self.build_with_id(scan, parsed, sequence, new_event_id(scan.received_at))
+    }
+
+    /// As [`EventBuilder::build`] with a given event id (replays, tests).
+    pub fn build_with_id(
+        &self,
+        scan: &RawScan,
+        parsed: Result<&Gs1Message, &ParseError>,
+        sequence: u64,
+        event_id: Uuid,
+    ) -> ScanEvent {
+        let (raw, raw_hex) = match std::str::from_utf8(&scan.data) {
+            Ok(s) => (s.to_owned(), None),
+            Err(_) => {
+                let mut hex = String::with_capacity(scan.data.len() * 2);
+                push_hex(&mut hex, &scan.data);
+                (String::from_utf8_lossy(&scan.data).into_owned(), Some(hex))
+            }
+        };
+        let mut event = ScanEvent {
+            event_id,
+            schema: SCAN_EVENT_SCHEMA.to_owned(),
+            gateway_id: self.gateway_id.clone(),
+            scanner_id: scan.source_id.clone(),
+            source: scan.kind,
+            scanned_at: scan.received_at,
+            sequence,
+            symbology: scan.symbology.clone(),
+            raw,
+            raw_hex,
+            valid: false,
+            kind: ScanKind::Unknown,
+            elements: Vec::new(),
+            hri: None,
+            digital_link: None,
+            warnings: Vec::new(),
+            error: None,
+            gtin: None,
+            batch: None,
+            expiry: None,
+            best_before: None,
+            production_date: None,
+            quantity: None,
+            serial: None,
+            gsrn: None,
+            nhs_number: None,
+            srin: None,
+            gln: None,
+            gln_extension: None,
+            sscc: None,
+            giai: None,
+            grai: None,
+            context: None,
+            alerts: Vec::new(),
+            redactions: Vec::new(),
+        };
+        if event.raw_hex.is_some() {
+            event.warnings.push(
+                "data is not valid UTF-8: `raw` shows U+FFFD, exact bytes in `raw_hex`".into(),
+            );
+        }
+        match parsed {
+            Ok(msg) => self.fill_valid(&mut event, msg),
+            Err(err) => self.fill_invalid(&mut event, err),
+        }
+        event
+    }
+
+    fn fill_valid(&self, event: &mut ScanEvent, msg: &Gs1Message) {
+        event.valid = true;
+        if event.symbology.is_none() {
+            event.symbology.clone_from(&msg.symbology);
+        }
+        event.kind = classify(&msg.elements);
+        event.warnings.extend(msg.warnings.iter().cloned());
+
+        let mut red = self.redact(&event.raw, &msg.elements);
+        if let Some(raw) = red.raw.take() {
+            event.raw = raw;
+            if event.raw_hex.take().is_some() {
+                event
+                    .warnings
+                    .push("raw_hex withheld: it would show patient data".into());
+            }
+        }
+        if red.rerendered {
+            event.warnings.push(
+                "raw re-rendered as HRI: a patient identifier could not be located in the data read"
+                    .into(),
+            );
+        }
+        for w in &mut event.warnings {
+            *w = red.scrub(w);
+        }
+        let elements = std::mem::take(&mut red.elements);
+        event.redactions = std::mem::take(&mut red.redactions);
+
+        let year = event.scanned_at.year();
+        let find = |ai: &str| {
+            elements
+                .iter()
+                .find(|e| e.ai == ai)
+                .map(|e| e.value.clone())
+        };
+        event.gtin = find("01");
+        event.batch = find("10");
+        event.serial = find("21");
+        event.expiry = find("17").and_then(|v| gs1_view::gs1_date(&v, year));
+        event.best_before = find("15").and_then(|v| gs1_view::gs1_date(&v, year));
+        event.production_date = find("11").and_then(|v| gs1_view::gs1_date(&v, year));
+        event.quantity = find("30").and_then(|v| v.parse().ok());
+        event.gsrn = find("8018").or_else(|| find("8017"));
+        event.srin = find("8019");
+        event.gln = find("414");
+        event.gln_extension = find("254");
+        event.sscc = find("00");
+        event.giai = find("8004");
+        event.grai = find("8003");
+        if self.privacy.publishes_nhs_number() {
+            event.nhs_number = msg
+                .elements
+                .iter()
+                .find(|e| e.ai == "8018")
+                .and_then(|e| self.privacy.nhs_number_in_gsrn(&e.value))
+                .map(|n| n.expose().to_owned());
+        }
+
+        event.hri = Some(gs1_view::hri(&elements));
+        // A pseudonym where a key should be makes a URI that resolves nowhere: leave it out.
+        if !red.pseudonymised {
+            event.digital_link = gs1_view::digital_link(&elements);
+        }
+        event.elements = elements
+            .into_iter()
+            .map(|e| EventElement {
+                title: gs1_view::ai_title(&e.ai).to_owned(),
+                ai: e.ai,
+                value: e.value,
+            })
+            .collect();
+    }
+
+    fn fill_invalid(&self, event: &mut ScanEvent, err: &ParseError) {
+        let red = self.redact_unparsed(&event.raw);
+        let changed = red.raw.is_some();
+        if let Some(raw) = red.raw.clone() {
+            event.raw = raw;
+            if event.raw_hex.take().is_some() {
+                event
+                    .warnings
+                    .push("raw_hex withheld: it would show patient data".into());
+            }
+        }
+        event.redactions.clone_from(&red.redactions);
+        event.error = Some(EventError {
+            kind: err.kind.clone(),
+            message: red.scrub(&err.message),
+            ai: err.ai.clone(),
+            // Offsets into data we changed would point at the wrong bytes.
+            span: if changed {
+                None
+            } else {
+                err.span.map(|(a, b)| [a, b])
+            },
+        });
+    }
+
+    /// Applies the drop/pseudonymise policy to parsed elements and the raw data.
+    fn redact(&self, raw: &str, elements: &[Element]) -> RedactionResult {
+        let mut out = RedactionResult::default();
+        let mut actions = Vec::with_capacity(elements.len());
+        for e in elements {
+            let action = if self.privacy.drops(&e.ai) {
+                Action::Drop
+            } else if e.ai == "8018" {
+                match self.privacy.patient_pseudonym(&e.value) {
+                    Some(p) => {
+                        out.secrets.push((e.value.clone(), p.clone()));
+                        if let Some(nhs) = self.privacy.nhs_number_in_gsrn(&e.value) {
+                            out.secrets.push((nhs.expose().to_owned(), p.clone()));
+                        }
+                        Action::Replace(p)
+                    }
+                    None => Action::Keep,
+                }
+            } else {
+                Action::Keep
+            };
+            actions.push(action);
+        }
+        if actions.iter().all(|a| matches!(a, Action::Keep)) {
+            out.elements = elements.to_vec();
+            return out;
+        }
+        out.pseudonymised = actions.iter().any(|a| matches!(a, Action::Replace(_)));
+
+        // Elements: drop, replace, then scrub NHS numbers hiding in other values (AI 91 kept).
+        for (e, a) in elements.iter().zip(&actions) {
+            match a {
+                Action::Keep => out.elements.push(Element {
+                    ai: e.ai.clone(),
+                    value: out.scrub(&e.value),
+                }),
+                Action::Drop => out.redactions.push(Redaction {
+                    ai: e.ai.clone(),
+                    action: RedactionAction::Dropped,
+                }),
+                Action::Replace(p) => {
+                    out.redactions.push(Redaction {
+                        ai: e.ai.clone(),
+                        action: RedactionAction::Pseudonymised,
+                    });
+                    out.elements.push(Element {
+                        ai: e.ai.clone(),
+                        value: p.clone(),
+                    });
+                }
+            }
+        }
+
+        // Raw: locate each element in order and edit it in place.
+        let mut edits: Vec<(Located, &Action)> = Vec::new();
+        let mut cursor = 0;
+        let mut lost = false;
+        for (e, a) in elements.iter().zip(&actions) {
+            match locate(raw, cursor, &e.ai, &e.value) {
+                Some(loc) => {
+                    cursor = loc.end;
+                    if !matches!(a, Action::Keep) {
+                        edits.push((loc, a));
+                    }
+                }
+                None if matches!(a, Action::Keep) => {}
+                None => lost = true,
+            }
+        }
+        let mut new_raw = raw.to_owned();
+        for (loc, action) in edits.iter().rev() {
+            match action {
+                Action::Keep => {}
+                Action::Replace(p) => {
+                    let rep = if loc.form.is_uri() {
+                        let mut s = String::new();
+                        gs1_view::percent_encode(&mut s, p);
+                        s
+                    } else {
+                        p.clone()
+                    };
+                    new_raw.replace_range(loc.value_start..loc.end, &rep);
+                }
+                Action::Drop => remove_element(&mut new_raw, loc),
+            }
+        }
+        let mut new_raw = out.scrub(&new_raw);
+        if lost
+            || out
+                .secrets
+                .iter()
+                .any(|(s, _)| new_raw.contains(s.as_str()))
+        {
+            new_raw = gs1_view::hri(&out.elements);
+            out.rerendered = true;
+        }
+        out.raw = Some(new_raw);
+        out
+    }
+
+    /// Pseudonymises what looks like a patient GSRN in data that did not parse: every `8018`
+    /// followed (after an optional `)`, `/` or `=`) by 10–18 digits. Best effort: see the README.
+    fn redact_unparsed(&self, raw: &str) -> RedactionResult {
+        let mut out = RedactionResult::default();
+        if self.privacy.publishes_nhs_number() {
+            return out;
+        }
+        let bytes = raw.as_bytes();
+        let mut result = String::with_capacity(raw.len());
+        let mut copied = 0;
+        let mut i = 0;
+        while let Some(off) = raw[i..].find("8018") {
+            let at = i + off;
+            let mut start = at + 4;
+            if matches!(bytes.get(start), Some(b')' | b'/' | b'=')) {
+                start += 1;
+            }
+            let run = bytes[start..]
+                .iter()
+                .take(18)
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if run >= 10 {
+                let digits = &raw[start..start + run];
+                if let Some(p) = self.privacy.patient_pseudonym(digits) {
+                    result.push_str(&raw[copied..start]);
+                    result.push_str(&p);
+                    out.secrets.push((digits.to_owned(), p));
+                    copied = start + run;
+                }
+                i = start + run;
+            } else {
+                i = at + 1;
+            }
+        }
+        if copied > 0 {
+            result.push_str(&raw[copied..]);
+            out.raw = Some(result);
+            out.pseudonymised = true;
+            out.redactions.push(Redaction {
+                ai: "8018".into(),
+                action: RedactionAction::Pseudonymised,
+            });
+        }
+        out
+    }
+}
+
+#[derive(Debug)]
+enum Action {
+    Keep,
+    Drop,
+    Replace(String),
+}
+
+#[derive(Debug, Default)]
+struct RedactionResult {
+    /// Replacement raw data, when it changed.
+    raw: Option<String>,
+    elements: Vec<Element>,
+    redactions: Vec<Redaction>,
+    /// (identifier, pseudonym) pairs that must not appear anywhere in the event.
+    secrets: Vec<(String, String)>,
+    pseudonymised: bool,
+    rerendered: bool,
+}
+
+impl RedactionResult {
+    /// Replaces every secret in `s` by its pseudonym.
+    fn scrub(&self, s: &str) -> String {
+        let mut out = s.to_owned();
+        for (secret, pseudo) in &self.secrets {
+            if !secret.is_empty() && out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), pseudo);
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// `(ai)value`
+    Bracketed,
+    /// `aivalue` in an element string
+    Plain,
+    /// `/ai/value` in a Digital Link path
+    UriPath,
+    /// `ai=value` in a Digital Link query
+    UriQuery,
+}
+
+impl Form {
+    fn is_uri(self) -> bool {
+        matches!(self, Form::UriPath | Form::UriQuery)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Located {
+    start: usize,
+    value_start: usize,
+    end: usize,
+    form: Form,
+}
+
+/// Finds the earliest occurrence at or after `from` of the element in any input form.
+fn locate(raw: &str, from: usize, ai: &str, value: &str) -> Option<Located> {
+    let hay = raw.get(from..)?;
+    let mut enc = String::new();
+    gs1_view::percent_encode(&mut enc, value);
+    let candidates = [
+        (Form::Bracketed, format!("({ai})"), value),
+        (Form::UriPath, format!("/{ai}/"), enc.as_str()),
+        (Form::UriQuery, format!("{ai}="), enc.as_str()),
+        (Form::Plain, ai.to_owned(), value),
+    ];
+    let mut best: Option<Located> = None;
+    for (form, prefix, val) in &candidates {
+        let pattern = format!("{prefix}{val}");
+        let mut search = 0;
+        while let Some(off) = hay[search..].find(&pattern) {
+            let start = from + search + off;
+            let end = start + pattern.len();
+            let ok = match form {
+                Form::UriQuery => start > 0 && matches!(raw.as_bytes()[start - 1], b'?' | b'&'),
+                _ => true,
+            };
+            if ok {
+                if best.is_none_or(|b| start < b.start) {
+                    best = Some(Located {
+                        start,
+                        value_start: start + prefix.len(),
+                        end,
+                        form: *form,
+                    });
+                }
+                break;
+            }
+            search += off + 1;
+        }
+    }
+    best
+}
+
+/// Removes an element and one separator next to it.
+fn remove_element(raw: &mut String, loc: &Located) {
+    let b = raw.as_bytes();
+    let (mut start, mut end) = (loc.start, loc.end);
+    match loc.form {
+        Form::Plain | Form::Bracketed => {
+            if b.get(end) == Some(&0x1d) {
+                end += 1;
+            } else if start > 0 && b[start - 1] == 0x1d {
+                start -= 1;
+            }
+        }
+        Form::UriQuery => {
+            if b.get(end) == Some(&b'&') {
+                end += 1;
+            } else {
+                // Take the `&` or `?` before; a lone trailing `?` is not wanted either.
+                start = start.saturating_sub(1);
+            }
+        }
+        Form::UriPath => {}
+    }
+    raw.replace_range(start..end, "");
+}
+
+/// Whether a published identifier is a pseudonym.
+pub fn is_pseudonym(id: &str) -> bool {
+    id.starts_with(PSEUDONYM_PREFIX)
+}

@@ -1,0 +1,606 @@
+//! Point-of-care context: who (staff) did what to whom (patient) where (location).
+//!
+//! No single barcode says "this product was used on this patient", so each scanner — or each
+//! configured group of scanners at one bedside or theatre — has a small state machine with three
+//! slots: patient, staff and location. Rules (all evaluated against the scan's own timestamp; no
+//! clock is read here):
+//!
+//! - A patient wristband (8018) sets the patient slot, a staff badge (8017) the staff slot, a
+//!   location label (414) the location slot. Scanning another identifier of the same kind replaces
+//!   the slot; scanning the same one again re-confirms it (restarts its time-out, no change record).
+//! - Scanning a different location also clears the patient (the patient was at the old place),
+//!   unless `location_change_clears_patient = false`.
+//! - Each slot expires `*_timeout` (default 15 min) after it was last scanned. With
+//!   `refresh_on_use = true` a product scan in the context also restarts the time-outs.
+//!   Expiry is noticed at the next scan in the context, or by [`ContextTracker::tick`].
+//! - Product and asset scans carry the live context (`context: {patient, staff, location}`, any of
+//!   them absent when not set).
+//! - Every change (set, replaced, timed out, cleared by a location change) is a
+//!   [`ContextChange`] record for the `…/context` topic.
+//!
+//! Patient identifiers in the context are the event's `gsrn`, so already pseudonymised when the
+//! privacy policy says so.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::builder::new_event_id;
+use super::scan_event::rfc3339_millis;
+use super::{ContextRef, ScanContext, ScanEvent, ScanKind};
+
+/// The value of the `schema` field of every context-change record.
+pub const CONTEXT_CHANGE_SCHEMA: &str = "gs1-gateway/context-change/1";
+
+/// The default time-out of each context slot.
+pub const DEFAULT_CONTEXT_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// `[context]` configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContextConfig {
+    /// How long a scanned patient stays current (`"15min"`, `"4h"`).
+    #[serde(with = "humantime_duration")]
+    pub patient_timeout: Duration,
+    /// How long a scanned member of staff stays current.
+    #[serde(with = "humantime_duration")]
+    pub staff_timeout: Duration,
+    /// How long a scanned location stays current.
+    #[serde(with = "humantime_duration")]
+    pub location_timeout: Duration,
+    /// A product scan restarts the time-outs of the context it is made in.
+    pub refresh_on_use: bool,
+    /// Scanning a different location clears the current patient.
+    pub location_change_clears_patient: bool,
+    /// Groups of scanners that share one context (a bedside, a theatre). A scanner in no group
+    /// has a context of its own.
+    #[serde(rename = "group")]
+    pub groups: Vec<ContextGroupConfig>,
+}
+
+/// `[[context.group]]`: scanners sharing one point-of-care context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextGroupConfig {
+    /// The group's name, e.g. `"theatre-3"`; published in context-change records.
+    pub name: String,
+    /// Scanner (source) ids in the group.
+    pub scanners: Vec<String>,
+    /// Overrides `context.patient_timeout` for this group.
+    #[serde(default, with = "humantime_duration_opt")]
+    pub patient_timeout: Option<Duration>,
+    /// Overrides `context.staff_timeout` for this group.
+    #[serde(default, with = "humantime_duration_opt")]
+    pub staff_timeout: Option<Duration>,
+    /// Overrides `context.location_timeout` for this group.
+    #[serde(default, with = "humantime_duration_opt")]
+    pub location_timeout: Option<Duration>,
+}
+
+impl Default for ContextConfig {
+    fn default() -> Self {
+        Self {
+            patient_timeout: DEFAULT_CONTEXT_TIMEOUT,
+            staff_timeout: DEFAULT_CONTEXT_TIMEOUT,
+            location_timeout: DEFAULT_CONTEXT_TIMEOUT,
+            refresh_on_use: false,
+            location_change_clears_patient: true,
+            groups: Vec::new(),
+        }
+    }
+}
+
+/// Why a context configuration is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ContextConfigError {
+    /// A time-out of zero would make every context expire at once.
+    #[error("context {field} must be longer than zero")]
+    ZeroTimeout {
+        /// The key, e.g. `patient_timeout` or `group "theatre-3" staff_timeout`.
+        field: String,
+    },
+    /// A group without a name.
+    #[error("a [[context.group]] has an empty name")]
+    EmptyGroupName,
+    /// Two groups with one name.
+    #[error("context group {0:?} is defined twice")]
+    DuplicateGroup(String),
+    /// A group without scanners.
+    #[error("context group {0:?} lists no scanners")]
+    EmptyGroup(String),
+    /// A scanner in two groups.
+    #[error("scanner {scanner:?} is in context groups {first:?} and {second:?}; it can be in one")]
+    ScannerInTwoGroups {
+        /// The scanner id.
+        scanner: String,
+        /// The first group.
+        first: String,
+        /// The second group.
+        second: String,
+    },
+}
+
+/// One of the three context slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContextRole {
+    /// The patient (AI 8018).
+    Patient,
+    /// The member of staff (AI 8017).
+    Staff,
+    /// The location (AI 414 + 254).
+    Location,
+}
+
+/// Why a context slot changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextChangeReason {
+    /// An identifier was scanned into an empty (or expired) slot.
+    Set,
+    /// A different identifier replaced the current one.
+    Replaced,
+    /// The slot timed out.
+    Timeout,
+    /// The patient was cleared because a different location was scanned.
+    LocationChanged,
+}
+
+/// A change of point-of-care context, published on `{prefix}/{gateway_id}/{scanner_id}/context`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextChange {
+    /// UUIDv7 of this record.
+    pub event_id: Uuid,
+    /// Always [`CONTEXT_CHANGE_SCHEMA`].
+    pub schema: String,
+    /// The gateway.
+    pub gateway_id: String,
+    /// The scanner whose scan caused the change (for a time-out: the context's last scanner).
+    pub scanner_id: String,
+    /// The context group, when the scanner is in one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// When the change took effect (for a time-out: when the slot expired).
+    #[serde(with = "rfc3339_millis")]
+    pub changed_at: OffsetDateTime,
+    /// Which slot changed.
+    pub role: ContextRole,
+    /// Why.
+    pub reason: ContextChangeReason,
+    /// What the slot held before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<ContextRef>,
+    /// What it holds now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<ContextRef>,
+    /// The whole context after the change.
+    pub context: ScanContext,
+    /// The scan event that caused the change (absent for time-outs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_event_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    value: ContextRef,
+    last_seen: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Default)]
+struct GroupState {
+    patient: Option<Slot>,
+    staff: Option<Slot>,
+    location: Option<Slot>,
+    last_scanner: String,
+}
+
+impl GroupState {
+    fn slot_mut(&mut self, role: ContextRole) -> &mut Option<Slot> {
+        match role {
+            ContextRole::Patient => &mut self.patient,
+            ContextRole::Staff => &mut self.staff,
+            ContextRole::Location => &mut self.location,
+        }
+    }
+
+    fn snapshot(&self) -> ScanContext {
+        ScanContext {
+            patient: self.patient.as_ref().map(|s| s.value.clone()),
+            staff: self.staff.as_ref().map(|s| s.value.clone()),
+            location: self.location.as_ref().map(|s| s.value.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Timeouts {
+    patient: Duration,
+    staff: Duration,
+    location: Duration,
+}
+
+impl Timeouts {
+    fn of(&self, role: ContextRole) -> Duration {
+        match role {
+            ContextRole::Patient => self.patient,
+            ContextRole::Staff => self.staff,
+            ContextRole::Location => self.location,
+        }
+    }
+}
+
+const ROLES: [ContextRole; 3] = [
+    ContextRole::Patient,
+    ContextRole::Staff,
+    ContextRole::Location,
+];
+
+/// The point-of-care context of every scanner and scanner group of one gateway.
+#[derive(Debug, Clone)]
+pub struct ContextTracker {
+    gateway_id: String,
+    defaults: Timeouts,
+    group_timeouts: HashMap<String, Timeouts>,
+    scanner_group: HashMap<String, String>,
+    refresh_on_use: bool,
+    location_change_clears_patient: bool,
+    /// Keyed by group name, or `scanner:<id>` for ungrouped scanners.
+    states: HashMap<String, GroupState>,
+}
+
+impl ContextTracker {
+    /// Validates `config` and starts with every context empty.
+    pub fn new(
+        gateway_id: impl Into<String>,
+        config: &ContextConfig,
+    ) -> Result<Self, ContextConfigError> {
+        let nonzero = |d: Duration, field: String| {
+            if d.is_zero() {
+                Err(ContextConfigError::ZeroTimeout { field })
+            } else {
+                Ok(d)
+            }
+        };
+        let defaults = Timeouts {
+            patient: nonzero(config.patient_timeout, "patient_timeout".into())?,
+            staff: nonzero(config.staff_timeout, "staff_timeout".into())?,
+            location: nonzero(config.location_timeout, "location_timeout".into())?,
+        };
+        let mut group_timeouts = HashMap::new();
+        let mut scanner_group: HashMap<String, String> = HashMap::new();
+        let mut names = HashSet::new();
+        for g in &config.groups {
+            if g.name.trim().is_empty() {
+                return Err(ContextConfigError::EmptyGroupName);
+            }
+            if !names.insert(g.name.clone()) {
+                return Err(ContextConfigError::DuplicateGroup(g.name.clone()));
+            }
+            if g.scanners.is_empty() {
+                return Err(ContextConfigError::EmptyGroup(g.name.clone()));
+            }
+            let field = |k: &str| format!("group {:?} {k}", g.name);
+            let t = Timeouts {
+                patient: nonzero(
+                    g.patient_timeout.unwrap_or(defaults.patient),
+                    field("patient_timeout"),
+                )?,
+                staff: nonzero(
+                    g.staff_timeout.unwrap_or(defaults.staff),
+                    field("staff_timeout"),
+                )?,
+                location: nonzero(
+                    g.location_timeout.unwrap_or(defaults.location),
+                    field("location_timeout"),
+                )?,
+            };
+            group_timeouts.insert(g.name.clone(), t);
+            for s in &g.scanners {
+                if let Some(first) = scanner_group.insert(s.clone(), g.name.clone()) {
+                    return Err(ContextConfigError::ScannerInTwoGroups {
+                        scanner: s.clone(),
+                        first,
+                        second: g.name.clone(),
+                    });
+                }
+            }
+        }
+        Ok(Self {
+            gateway_id: gateway_id.into(),
+            defaults,
+            group_timeouts,
+            scanner_group,
+            refresh_on_use: config.refresh_on_use,
+            location_change_clears_patient: config.location_change_clears_patient,
+            states: HashMap::new(),
+        })
+    }
+
+    /// The context group a scanner belongs to.
+    pub fn group_of(&self, scanner_id: &str) -> Option<&str> {
+        self.scanner_group.get(scanner_id).map(String::as_str)
+    }
+
+    fn key_of(&self, scanner_id: &str) -> String {
+        match self.scanner_group.get(scanner_id) {
+            Some(g) => g.clone(),
+            None => format!("scanner:{scanner_id}"),
+        }
+    }
+
+    fn timeouts_of(&self, key: &str) -> Timeouts {
+        self.group_timeouts
+            .get(key)
+            .copied()
+            .unwrap_or(self.defaults)
+    }
+
+    /// Applies a scan event: updates the context of its scanner, attaches the live context to
+    /// product and asset scans, and returns the resulting change records (time-outs first).
+    /// Invalid scans neither change nor carry context.
+    pub fn apply(&mut self, event: &mut ScanEvent) -> Vec<ContextChange> {
+        let mut changes = Vec::new();
+        if !event.valid {
+            return changes;
+        }
+        let key = self.key_of(&event.scanner_id);
+        let group = self.scanner_group.get(&event.scanner_id).cloned();
+        let timeouts = self.timeouts_of(&key);
+        let now = event.scanned_at;
+        let state = self.states.entry(key).or_default();
+        state.last_scanner.clone_from(&event.scanner_id);
+        expire(
+            &self.gateway_id,
+            group.as_deref(),
+            state,
+            timeouts,
+            now,
+            &mut changes,
+        );
+
+        let scanned = match event.kind {
+            ScanKind::Patient => event
+                .gsrn
+                .clone()
+                .map(|id| (ContextRole::Patient, id, None)),
+            ScanKind::Staff => event.gsrn.clone().map(|id| (ContextRole::Staff, id, None)),
+            ScanKind::Location => event
+                .gln
+                .clone()
+                .map(|id| (ContextRole::Location, id, event.gln_extension.clone())),
+            _ => None,
+        };
+        if let Some((role, id, extension)) = scanned {
+            let value = ContextRef {
+                id,
+                extension,
+                srin: match role {
+                    ContextRole::Location => None,
+                    _ => event.srin.clone(),
+                },
+                event_id: event.event_id,
+                since: now,
+            };
+            let same = state
+                .slot_mut(role)
+                .as_ref()
+                .is_some_and(|s| s.value.id == value.id && s.value.extension == value.extension);
+            if same {
+                if let Some(s) = state.slot_mut(role).as_mut() {
+                    s.last_seen = now;
+                }
+            } else {
+                let previous = state.slot_mut(role).take().map(|s| s.value);
+                if role == ContextRole::Location
+                    && previous.is_some()
+                    && self.location_change_clears_patient
+                {
+                    if let Some(p) = state.patient.take() {
+                        changes.push(record(
+                            &self.gateway_id,
+                            &event.scanner_id,
+                            group.as_deref(),
+                            now,
+                            ContextRole::Patient,
+                            ContextChangeReason::LocationChanged,
+                            Some(p.value),
+                            None,
+                            // Snapshot filled in below, once the new location is in place.
+                            ScanContext::default(),
+                            Some(event.event_id),
+                        ));
+                    }
+                }
+                let reason = if previous.is_some() {
+                    ContextChangeReason::Replaced
+                } else {
+                    ContextChangeReason::Set
+                };
+                *state.slot_mut(role) = Some(Slot {
+                    value: value.clone(),
+                    last_seen: now,
+                });
+                let snapshot = state.snapshot();
+                for c in changes
+                    .iter_mut()
+                    .filter(|c| c.reason == ContextChangeReason::LocationChanged)
+                {
+                    c.context = snapshot.clone();
+                }
+                changes.push(record(
+                    &self.gateway_id,
+                    &event.scanner_id,
+                    group.as_deref(),
+                    now,
+                    role,
+                    reason,
+                    previous,
+                    Some(value),
+                    snapshot,
+                    Some(event.event_id),
+                ));
+            }
+        }
+        if matches!(event.kind, ScanKind::Product | ScanKind::Asset) {
+            if self.refresh_on_use {
+                for role in ROLES {
+                    if let Some(s) = state.slot_mut(role).as_mut() {
+                        s.last_seen = now;
+                    }
+                }
+            }
+            event.context = Some(state.snapshot());
+        }
+        changes
+    }
+
+    /// Expires every context slot whose time-out has passed at `now` (the daemon calls this
+    /// periodically so that time-outs are published even when nobody scans).
+    pub fn tick(&mut self, now: OffsetDateTime) -> Vec<ContextChange> {
+        let mut changes = Vec::new();
+        let mut keys: Vec<String> = self.states.keys().cloned().collect();
+        keys.sort();
+        for key in keys {
+            let timeouts = self.timeouts_of(&key);
+            let group = self.group_timeouts.contains_key(&key).then(|| key.clone());
+            if let Some(state) = self.states.get_mut(&key) {
+                expire(
+                    &self.gateway_id,
+                    group.as_deref(),
+                    state,
+                    timeouts,
+                    now,
+                    &mut changes,
+                );
+            }
+        }
+        changes
+    }
+
+    /// The live context of a scanner at `now` (expired slots left out; nothing is changed).
+    pub fn current(&self, scanner_id: &str, now: OffsetDateTime) -> ScanContext {
+        let key = self.key_of(scanner_id);
+        let timeouts = self.timeouts_of(&key);
+        let Some(state) = self.states.get(&key) else {
+            return ScanContext::default();
+        };
+        let live = |slot: &Option<Slot>, role| {
+            slot.as_ref()
+                .filter(|s| now < s.last_seen + timeouts.of(role))
+                .map(|s| s.value.clone())
+        };
+        ScanContext {
+            patient: live(&state.patient, ContextRole::Patient),
+            staff: live(&state.staff, ContextRole::Staff),
+            location: live(&state.location, ContextRole::Location),
+        }
+    }
+}
+
+fn expire(
+    gateway_id: &str,
+    group: Option<&str>,
+    state: &mut GroupState,
+    timeouts: Timeouts,
+    now: OffsetDateTime,
+    changes: &mut Vec<ContextChange>,
+) {
+    for role in ROLES {
+        let timeout = timeouts.of(role);
+        let expired_at = match state.slot_mut(role) {
+            Some(s) if now >= s.last_seen + timeout => s.last_seen + timeout,
+            _ => continue,
+        };
+        let previous = state.slot_mut(role).take().map(|s| s.value);
+        let snapshot = state.snapshot();
+        changes.push(record(
+            gateway_id,
+            &state.last_scanner,
+            group,
+            expired_at,
+            role,
+            ContextChangeReason::Timeout,
+            previous,
+            None,
+            snapshot,
+            None,
+        ));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    gateway_id: &str,
+    scanner_id: &str,
+    group: Option<&str>,
+    at: OffsetDateTime,
+    role: ContextRole,
+    reason: ContextChangeReason,
+    previous: Option<ContextRef>,
+    current: Option<ContextRef>,
+    context: ScanContext,
+    scan_event_id: Option<Uuid>,
+) -> ContextChange {
+    ContextChange {
+        event_id: new_event_id(at),
+        schema: CONTEXT_CHANGE_SCHEMA.to_owned(),
+        gateway_id: gateway_id.to_owned(),
+        scanner_id: scanner_id.to_owned(),
+        group: group.map(str::to_owned),
+        changed_at: at,
+        role,
+        reason,
+        previous,
+        current,
+        context,
+        scan_event_id,
+    }
+}
+
+/// Durations as humantime strings (`"15min"`, `"4h 30m"`).
+pub mod humantime_duration {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Serde serializer.
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&humantime::format_duration(*d).to_string())
+    }
+
+    /// Serde deserializer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let s = String::deserialize(d)?;
+        humantime::parse_duration(&s)
+            .map_err(|e| serde::de::Error::custom(format!("invalid duration {s:?}: {e}")))
+    }
+}
+
+/// Optional durations as humantime strings.
+pub mod humantime_duration_opt {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Serde serializer.
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::humantime_duration::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Serde deserializer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        let s: Option<String> = Option::deserialize(d)?;
+        s.map(|s| {
+            humantime::parse_duration(&s)
+                .map_err(|e| serde::de::Error::custom(format!("invalid duration {s:?}: {e}")))
+        })
+        .transpose()
+    }
+}
