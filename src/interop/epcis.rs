@@ -32,6 +32,8 @@ use crate::event::{rfc3339_millis, ContextRef, ScanEvent, ScanKind};
 /// The EPCIS 2.0 JSON-LD context every document names first.
 pub const EPCIS_CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
 
+const EPCIS_KINDS: &str = "only product, asset and logistic-unit scans have one; patient, staff and location scans are context on them";
+
 /// The prefix of our extension fields.
 pub const EXTENSION_PREFIX: &str = "s4s";
 
@@ -278,13 +280,22 @@ fn build<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<ObjectEvent<'
     let mut item_expiration_date = None;
     match event.kind {
         ScanKind::Product => {
-            let gtin = event
-                .gtin
-                .as_deref()
-                .ok_or(InteropError::MissingIdentifier {
-                    kind: "product",
-                    what: "GTIN (AI 01); HIBC products have no EPCIS identifier",
-                })?;
+            let gtin = match event.gtin.as_deref() {
+                Some(gtin) => gtin,
+                None if super::hibc::parse(&event.raw).is_ok() => {
+                    return Err(InteropError::NotApplicable {
+                        kind: "non-GS1 (HIBC)",
+                        format: "EPCIS",
+                        why: "EPCIS identifies objects by GS1 keys; the FHIR output carries HIBC UDIs",
+                    })
+                }
+                None => {
+                    return Err(InteropError::MissingIdentifier {
+                        kind: "product",
+                        what: "GTIN (AI 01)",
+                    })
+                }
+            };
             check_key("gtin", gtin, 14, "GTIN")?;
             if let Some(batch) = &event.batch {
                 check_text("batch", batch, 20)?;
@@ -346,6 +357,7 @@ fn build<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<ObjectEvent<'
             return Err(InteropError::NotApplicable {
                 kind: kind_name(other),
                 format: "EPCIS",
+                why: EPCIS_KINDS,
             })
         }
     }

@@ -48,6 +48,8 @@ pub const GSRN_RECIPIENT_SYSTEM: &str = "https://id.gs1.org/8018";
 /// Identifier system for URIs (`urn:uuid:…`).
 pub const URI_SYSTEM: &str = "urn:ietf:rfc:3986";
 
+const FHIR_KINDS: &str = "only product scans (GS1 or HIBC) have one; patient, staff and location scans are context on them";
+
 #[derive(Serialize)]
 struct Identifier<'a> {
     system: &'a str,
@@ -223,6 +225,7 @@ fn udi_of(event: &ScanEvent) -> Result<Udi, InteropError> {
             return Err(InteropError::NotApplicable {
                 kind: kind_name(event.kind),
                 format: "FHIR",
+                why: FHIR_KINDS,
             });
         }
         check_key("gtin", gtin, 14, "GTIN")?;
@@ -241,6 +244,7 @@ fn udi_of(event: &ScanEvent) -> Result<Udi, InteropError> {
         other => Err(InteropError::NotApplicable {
             kind: kind_name(other),
             format: "FHIR",
+            why: FHIR_KINDS,
         }),
     }
 }

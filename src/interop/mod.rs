@@ -36,12 +36,14 @@ use crate::event::ScanKind;
 pub enum InteropError {
     /// The event's kind has no representation in the target format (a wristband, badge or
     /// location scan is context, carried on the product events it applies to).
-    #[error("a {kind} scan has no {format} representation (only product, asset and logistic-unit scans have one)")]
+    #[error("{} {kind} scan has no {format} representation ({why})", article(kind))]
     NotApplicable {
-        /// The event's kind.
+        /// The event's kind (`patient`, `HIBC product`, …).
         kind: &'static str,
         /// `EPCIS` or `FHIR`.
         format: &'static str,
+        /// Which scans do have one.
+        why: &'static str,
     },
     /// The event is a product scan, but carries no identifier the format can use.
     #[error("the {kind} scan carries no usable identifier ({what})")]
@@ -67,6 +69,15 @@ pub enum InteropError {
         /// The serializer's message.
         message: String,
     },
+}
+
+/// "a" or "an", for error messages ("an unknown scan", "an asset scan").
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// The lower-case name of a scan kind, as in the event's `kind` field.
