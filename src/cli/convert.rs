@@ -60,9 +60,9 @@ fn load_interop(path: &Path) -> anyhow::Result<Interop> {
             .with_context(|| format!("{}: [interop]", path.display()))?,
         None => InteropConfig::default(),
     };
-    Ok(config
+    config
         .validate()
-        .with_context(|| format!("{}: [interop]", path.display()))?)
+        .with_context(|| format!("{}: [interop]", path.display()))
 }
 
 struct Summary {

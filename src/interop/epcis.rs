@@ -707,9 +707,9 @@ fn check_event(e: &Value, base: &str, prefixes: &[String], out: &mut Vec<EpcisRu
         let declared = k
             .split_once(':')
             .is_some_and(|(p, local)| !local.is_empty() && prefixes.iter().any(|d| d == p));
-        if !declared
-            && !(k.starts_with("http://") || k.starts_with("https://") || k.starts_with("urn:"))
-        {
+        let full_uri =
+            k.starts_with("http://") || k.starts_with("https://") || k.starts_with("urn:");
+        if !(declared || full_uri) {
             out.push(violation(
                 &format!("{base}/{k}"),
                 "extension field without a prefix declared in @context",
