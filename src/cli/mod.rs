@@ -147,6 +147,10 @@ pub struct ConvertArgs {
     /// Input file of scan events (JSON lines); `-` or nothing for standard input.
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Gateway configuration file (TOML) whose `[interop]` table sets business steps, implants,
+    /// NHS-number policy and time zone. Without it the built-in defaults apply.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Runs a parsed command line.

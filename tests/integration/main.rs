@@ -3,7 +3,7 @@
 mod camera; // image decoding of zint-made fixtures with both backends, `decode`
 mod daemon; // `run`, configuration, signals
 mod gs1; // the GS1 engine against the dictionary, linter vectors and the `parse` command
-mod interop;
+mod interop; // EPCIS and FHIR outputs, HIBC, `convert`, docs/asyncapi.yaml
 mod mqtt; // publishing to an in-process rumqttd and to Mosquitto
 mod outbox; // durability of the outbox across crashes
 mod sources; // scanner sources over real pseudo-terminals, keyboard and HID POS fixtures, `listen`

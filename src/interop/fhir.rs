@@ -1,0 +1,596 @@
+//! HL7 FHIR R4: a product scan becomes a `Device` carrying its UDI, and — with a patient in the
+//! point-of-care context — a transaction `Bundle` that links the device to the patient.
+//!
+//! Mapping (see the README section "Open-standard outputs"):
+//! - `Device.udiCarrier`: `deviceIdentifier` = GTIN (issuer
+//!   `http://hl7.org/fhir/NamingSystem/gs1-di`) or the HIBC device identifier (issuer
+//!   `http://hl7.org/fhir/NamingSystem/hibcc-dI`), `carrierHRF` = the bracketed HRI (HIBC: the
+//!   data as printed), `carrierAIDC` = base64 of the raw data read, `entryType` `barcode`;
+//!   `lotNumber`, `serialNumber`, `expirationDate`, `manufactureDate` (HIBC `16D`);
+//!   `Device.location` = the context location by GLN; alerts (expired, recalled) as `note`.
+//! - With a patient in context: a `Procedure` (status `in-progress`: the gateway sees a product
+//!   used during care, the EPR owns the procedure's life cycle) whose `subject` is the patient,
+//!   `performer.actor` the member of staff by GSRN, `location` the place by GLN, and either
+//!   `focalDevice` with action `implanted` (configured implants; `Device.patient` is then set
+//!   too) or `usedReference` (everything else). We chose `Procedure` over `DeviceUseStatement`
+//!   because implant registries and theatre systems record devices against procedures, and
+//!   `DeviceUseStatement` is maturity level 0 in R4.
+//! - Patients are referenced by identifier, never created: the NHS number
+//!   (`https://fhir.nhs.uk/Id/nhs-number`) only when `allow_nhs_number` is set and the GSRN is
+//!   under the configured NHS prefix; otherwise the event's keyed pseudonym, or the `urn:uuid:` of
+//!   the wristband scan event.
+//! - Every resource carries the identifier `urn:uuid:{event_id}` and is created with
+//!   `ifNoneExist` on it, so re-delivering the same event (MQTT is at-least-once) creates nothing
+//!   twice. `fullUrl`s are UUIDv5 names derived from the event id, so output is reproducible.
+
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::epcis::{check_key, check_text, patient_ref, PatientRef};
+use super::hibc::{self, HibcData};
+use super::{kind_name, Interop, InteropError};
+use crate::event::{rfc3339_millis, ContextRef, ScanEvent, ScanKind};
+
+/// `Device.udiCarrier.issuer` for GS1 device identifiers.
+pub const ISSUER_GS1: &str = "http://hl7.org/fhir/NamingSystem/gs1-di";
+/// `Device.udiCarrier.issuer` for HIBCC device identifiers.
+pub const ISSUER_HIBCC: &str = "http://hl7.org/fhir/NamingSystem/hibcc-dI";
+/// Identifier system of the NHS number.
+pub const NHS_NUMBER_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
+/// Identifier system of a GLN (the GS1 GLN OID, as HL7 and IHE profiles use it).
+pub const GLN_SYSTEM: &str = "urn:oid:2.51.1.3";
+/// Identifier system of a GSRN-provider (staff): the GS1 Digital Link stem of AI 8017.
+pub const GSRN_PROVIDER_SYSTEM: &str = "https://id.gs1.org/8017";
+/// Identifier system of a GSRN-recipient (patient): the GS1 Digital Link stem of AI 8018.
+pub const GSRN_RECIPIENT_SYSTEM: &str = "https://id.gs1.org/8018";
+/// Identifier system for URIs (`urn:uuid:…`).
+pub const URI_SYSTEM: &str = "urn:ietf:rfc:3986";
+
+const FHIR_KINDS: &str = "only product scans (GS1 or HIBC) have one; patient, staff and location scans are context on them";
+
+#[derive(Serialize)]
+struct Identifier<'a> {
+    system: &'a str,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct Reference<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier: Option<Identifier<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display: Option<String>,
+}
+
+impl<'a> Reference<'a> {
+    fn to(full_url: &str) -> Self {
+        Reference {
+            reference: Some(full_url.to_owned()),
+            kind: None,
+            identifier: None,
+            display: None,
+        }
+    }
+
+    fn by_identifier(kind: &'static str, identifier: Identifier<'a>) -> Self {
+        Reference {
+            reference: None,
+            kind: Some(kind),
+            identifier: Some(identifier),
+            display: None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct UdiCarrier<'a> {
+    #[serde(rename = "deviceIdentifier")]
+    device_identifier: String,
+    issuer: &'static str,
+    #[serde(rename = "carrierAIDC")]
+    carrier_aidc: String,
+    #[serde(rename = "carrierHRF")]
+    carrier_hrf: &'a str,
+    #[serde(rename = "entryType")]
+    entry_type: &'static str,
+}
+
+#[derive(Serialize)]
+struct Annotation {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Device<'a> {
+    #[serde(rename = "resourceType")]
+    resource_type: &'static str,
+    identifier: [Identifier<'a>; 1],
+    #[serde(rename = "udiCarrier")]
+    udi_carrier: [UdiCarrier<'a>; 1],
+    status: &'static str,
+    #[serde(rename = "manufactureDate", skip_serializing_if = "Option::is_none")]
+    manufacture_date: Option<String>,
+    #[serde(rename = "expirationDate", skip_serializing_if = "Option::is_none")]
+    expiration_date: Option<String>,
+    #[serde(rename = "lotNumber", skip_serializing_if = "Option::is_none")]
+    lot_number: Option<String>,
+    #[serde(rename = "serialNumber", skip_serializing_if = "Option::is_none")]
+    serial_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patient: Option<Reference<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Reference<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    note: Vec<Annotation>,
+}
+
+#[derive(Serialize)]
+struct Coding {
+    system: &'static str,
+    code: &'static str,
+    display: &'static str,
+}
+
+#[derive(Serialize)]
+struct CodeableConcept {
+    coding: [Coding; 1],
+}
+
+#[derive(Serialize)]
+struct FocalDevice<'a> {
+    action: CodeableConcept,
+    manipulated: Reference<'a>,
+}
+
+#[derive(Serialize)]
+struct Performer<'a> {
+    actor: Reference<'a>,
+}
+
+#[derive(Serialize)]
+struct Procedure<'a> {
+    #[serde(rename = "resourceType")]
+    resource_type: &'static str,
+    identifier: [Identifier<'a>; 1],
+    status: &'static str,
+    subject: Reference<'a>,
+    #[serde(rename = "performedDateTime")]
+    performed_date_time: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    performer: Vec<Performer<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Reference<'a>>,
+    #[serde(rename = "focalDevice", skip_serializing_if = "Vec::is_empty")]
+    focal_device: Vec<FocalDevice<'a>>,
+    #[serde(rename = "usedReference", skip_serializing_if = "Vec::is_empty")]
+    used_reference: Vec<Reference<'a>>,
+}
+
+#[derive(Serialize)]
+struct Request {
+    method: &'static str,
+    url: &'static str,
+    #[serde(rename = "ifNoneExist")]
+    if_none_exist: String,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Resource<'a> {
+    Device(Box<Device<'a>>),
+    Procedure(Box<Procedure<'a>>),
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    #[serde(rename = "fullUrl")]
+    full_url: String,
+    resource: Resource<'a>,
+    request: Request,
+}
+
+#[derive(Serialize)]
+struct Bundle<'a> {
+    #[serde(rename = "resourceType")]
+    resource_type: &'static str,
+    identifier: Identifier<'a>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    timestamp: String,
+    entry: Vec<Entry<'a>>,
+}
+
+/// What a scan identifies a device by.
+enum Udi {
+    Gs1 { gtin: String },
+    Hibc(Box<HibcData>),
+}
+
+fn invalid(field: &'static str, reason: &str) -> InteropError {
+    InteropError::InvalidField {
+        field,
+        reason: reason.to_owned(),
+    }
+}
+
+fn udi_of(event: &ScanEvent) -> Result<Udi, InteropError> {
+    if let Some(gtin) = &event.gtin {
+        if event.kind != ScanKind::Product {
+            return Err(InteropError::NotApplicable {
+                kind: kind_name(event.kind),
+                format: "FHIR",
+                why: FHIR_KINDS,
+            });
+        }
+        check_key("gtin", gtin, 14, "GTIN")?;
+        return Ok(Udi::Gs1 { gtin: gtin.clone() });
+    }
+    match event.kind {
+        ScanKind::Product | ScanKind::Unknown if event.raw.starts_with('+') => {
+            hibc::parse(&event.raw)
+                .map(|h| Udi::Hibc(Box::new(h)))
+                .map_err(|e| InvalidHibc(e).into())
+        }
+        ScanKind::Product => Err(InteropError::MissingIdentifier {
+            kind: "product",
+            what: "GTIN (AI 01) or HIBC LIC data",
+        }),
+        other => Err(InteropError::NotApplicable {
+            kind: kind_name(other),
+            format: "FHIR",
+            why: FHIR_KINDS,
+        }),
+    }
+}
+
+struct InvalidHibc(hibc::HibcError);
+
+impl From<InvalidHibc> for InteropError {
+    fn from(e: InvalidHibc) -> Self {
+        InteropError::InvalidField {
+            field: "raw",
+            reason: format!("HIBC data: {}", e.0),
+        }
+    }
+}
+
+fn location_ref(location: &ContextRef) -> Result<Reference<'static>, InteropError> {
+    check_key("context.location.id", &location.id, 13, "GLN")?;
+    let display = match &location.extension {
+        Some(ext) => {
+            check_text("context.location.extension", ext, 20)?;
+            Some(format!("GLN {} extension {ext}", location.id))
+        }
+        None => None,
+    };
+    let mut r = Reference::by_identifier(
+        "Location",
+        Identifier {
+            system: GLN_SYSTEM,
+            value: location.id.clone(),
+        },
+    );
+    r.display = display;
+    Ok(r)
+}
+
+/// The NHS number inside a DCB1077 wristband GSRN, when it is under `prefix` and passes mod 11.
+fn nhs_number_in(gsrn: &str, prefix: &str) -> Option<String> {
+    let nhs = gsrn.strip_prefix(prefix)?.get(..10)?;
+    let d: Vec<u32> = nhs.chars().map(|c| c.to_digit(10)).collect::<Option<_>>()?;
+    let sum: u32 = d[..9].iter().zip((2..=10).rev()).map(|(x, w)| x * w).sum();
+    let check = match 11 - sum % 11 {
+        11 => 0,
+        10 => return None,
+        c => c,
+    };
+    (check == d[9]).then(|| nhs.to_owned())
+}
+
+fn patient_reference<'a>(
+    interop: &'a Interop,
+    patient: &ContextRef,
+) -> Result<Reference<'a>, InteropError> {
+    let identifier = match patient_ref(interop, patient)? {
+        PatientRef::Pseudonym(p) => Identifier {
+            system: pseudonym_system(interop),
+            value: p.to_owned(),
+        },
+        PatientRef::Gsrn(gsrn) => match interop
+            .nhs_gsrn_prefix
+            .as_deref()
+            .and_then(|prefix| nhs_number_in(gsrn, prefix))
+        {
+            Some(nhs) => Identifier {
+                system: NHS_NUMBER_SYSTEM,
+                value: nhs,
+            },
+            None => Identifier {
+                system: GSRN_RECIPIENT_SYSTEM,
+                value: gsrn.to_owned(),
+            },
+        },
+        PatientRef::ScanEvent(id) => Identifier {
+            system: URI_SYSTEM,
+            value: format!("urn:uuid:{id}"),
+        },
+    };
+    Ok(Reference::by_identifier("Patient", identifier))
+}
+
+fn pseudonym_system(interop: &Interop) -> &str {
+    interop.pseudonym_system()
+}
+
+fn staff_reference(staff: &ContextRef) -> Result<Reference<'static>, InteropError> {
+    if staff.id.starts_with("pseudo:") {
+        check_text("context.staff.id", &staff.id, 200)?;
+        return Ok(Reference {
+            reference: None,
+            kind: Some("Practitioner"),
+            identifier: None,
+            display: Some(staff.id.clone()),
+        });
+    }
+    check_key("context.staff.id", &staff.id, 18, "GSRN")?;
+    Ok(Reference::by_identifier(
+        "Practitioner",
+        Identifier {
+            system: GSRN_PROVIDER_SYSTEM,
+            value: staff.id.clone(),
+        },
+    ))
+}
+
+fn event_identifier(event: &ScanEvent) -> Identifier<'static> {
+    Identifier {
+        system: URI_SYSTEM,
+        value: format!("urn:uuid:{}", event.event_id),
+    }
+}
+
+/// Builds the Device and tells whether it is an implant.
+fn build_device<'a>(
+    interop: &'a Interop,
+    event: &'a ScanEvent,
+    patient: Option<&Reference<'a>>,
+) -> Result<(Device<'a>, bool), InteropError> {
+    let udi = udi_of(event)?;
+    let aidc = base64::engine::general_purpose::STANDARD.encode(event.raw.as_bytes());
+    let location = event
+        .context
+        .as_ref()
+        .and_then(|c| c.location.as_ref())
+        .map(location_ref)
+        .transpose()?;
+    let note = event
+        .alerts
+        .iter()
+        .map(|a| Annotation {
+            text: format!("{}: {}", a.kind.to_uppercase(), a.message),
+        })
+        .collect();
+    let (carrier, implant, lot, serial, expiry, manufactured) = match &udi {
+        Udi::Gs1 { gtin } => {
+            if let Some(b) = &event.batch {
+                check_text("batch", b, 20)?;
+            }
+            if let Some(s) = &event.serial {
+                check_text("serial", s, 20)?;
+            }
+            let hrf = event.hri.as_deref().filter(|h| !h.is_empty());
+            let carrier = UdiCarrier {
+                device_identifier: gtin.clone(),
+                issuer: super::fhir::ISSUER_GS1,
+                carrier_aidc: aidc,
+                carrier_hrf: hrf.ok_or_else(|| {
+                    invalid(
+                        "hri",
+                        "a GS1 product scan must carry its human-readable interpretation",
+                    )
+                })?,
+                entry_type: "barcode",
+            };
+            (
+                carrier,
+                interop.is_implant(gtin),
+                event.batch.clone(),
+                event.serial.clone(),
+                event.expiry.map(|d| d.to_string()),
+                None,
+            )
+        }
+        Udi::Hibc(h) => {
+            let primary = h.primary.as_ref().ok_or_else(|| {
+                invalid(
+                    "raw",
+                    "a secondary-only HIBC code has no device identifier; scan the primary or concatenated code",
+                )
+            })?;
+            let di = primary.device_identifier();
+            let implant = interop.is_hibc_implant(&di);
+            let carrier = UdiCarrier {
+                device_identifier: di,
+                issuer: ISSUER_HIBCC,
+                carrier_aidc: aidc,
+                carrier_hrf: &event.raw,
+                entry_type: "barcode",
+            };
+            (
+                carrier,
+                implant,
+                h.lot.clone(),
+                h.serial.clone(),
+                h.expiry.map(|d| d.to_iso()),
+                h.manufactured.map(|d| d.to_string()),
+            )
+        }
+    };
+    let device = Device {
+        resource_type: "Device",
+        identifier: [event_identifier(event)],
+        udi_carrier: [carrier],
+        status: "active",
+        manufacture_date: manufactured,
+        expiration_date: expiry,
+        lot_number: lot,
+        serial_number: serial,
+        patient: if implant {
+            patient.map(|p| Reference {
+                reference: None,
+                kind: p.kind,
+                identifier: p.identifier.as_ref().map(|i| Identifier {
+                    system: i.system,
+                    value: i.value.clone(),
+                }),
+                display: None,
+            })
+        } else {
+            None
+        },
+        location,
+        note,
+    };
+    Ok((device, implant))
+}
+
+/// The `Device` for a product scan (GS1 or HIBC), as a JSON value.
+pub fn device(interop: &Interop, event: &ScanEvent) -> Result<Value, InteropError> {
+    let patient = patient_of(interop, event)?;
+    let (device, _) = build_device(interop, event, patient.as_ref())?;
+    serde_json::to_value(&device).map_err(ser_err)
+}
+
+fn patient_of<'a>(
+    interop: &'a Interop,
+    event: &ScanEvent,
+) -> Result<Option<Reference<'a>>, InteropError> {
+    event
+        .context
+        .as_ref()
+        .and_then(|c| c.patient.as_ref())
+        .map(|p| patient_reference(interop, p))
+        .transpose()
+}
+
+fn ser_err(e: serde_json::Error) -> InteropError {
+    InteropError::Serialize {
+        format: "FHIR",
+        message: e.to_string(),
+    }
+}
+
+fn full_url(event: &ScanEvent, resource: &str) -> String {
+    format!(
+        "urn:uuid:{}",
+        Uuid::new_v5(&event.event_id, resource.as_bytes())
+    )
+}
+
+fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, InteropError> {
+    let patient = patient_of(interop, event)?;
+    let (device, implant) = build_device(interop, event, patient.as_ref())?;
+    let if_none_exist = format!("identifier={URI_SYSTEM}|urn:uuid:{}", event.event_id);
+    let device_url = full_url(event, "Device");
+    let mut entry = Vec::with_capacity(2);
+    entry.push(Entry {
+        full_url: device_url.clone(),
+        resource: Resource::Device(Box::new(device)),
+        request: Request {
+            method: "POST",
+            url: "Device",
+            if_none_exist: if_none_exist.clone(),
+        },
+    });
+    if let Some(subject) = patient {
+        let context = event.context.as_ref();
+        let performer = context
+            .and_then(|c| c.staff.as_ref())
+            .map(staff_reference)
+            .transpose()?
+            .map(|actor| vec![Performer { actor }])
+            .unwrap_or_default();
+        let location = context
+            .and_then(|c| c.location.as_ref())
+            .map(location_ref)
+            .transpose()?;
+        let (focal_device, used_reference) = if implant {
+            let action = CodeableConcept {
+                coding: [Coding {
+                    system: "http://hl7.org/fhir/device-action",
+                    code: "implanted",
+                    display: "Implanted",
+                }],
+            };
+            (
+                vec![FocalDevice {
+                    action,
+                    manipulated: Reference::to(&device_url),
+                }],
+                Vec::new(),
+            )
+        } else {
+            (Vec::new(), vec![Reference::to(&device_url)])
+        };
+        entry.push(Entry {
+            full_url: full_url(event, "Procedure"),
+            resource: Resource::Procedure(Box::new(Procedure {
+                resource_type: "Procedure",
+                identifier: [event_identifier(event)],
+                status: "in-progress",
+                subject,
+                performed_date_time: rfc3339_millis::format(&event.scanned_at),
+                performer,
+                location,
+                focal_device,
+                used_reference,
+            })),
+            request: Request {
+                method: "POST",
+                url: "Procedure",
+                if_none_exist,
+            },
+        });
+    }
+    Ok(Bundle {
+        resource_type: "Bundle",
+        identifier: event_identifier(event),
+        kind: "transaction",
+        timestamp: rfc3339_millis::format(&event.scanned_at),
+        entry,
+    })
+}
+
+/// The transaction `Bundle` for a product scan, as JSON bytes.
+pub fn to_bundle_bytes(interop: &Interop, event: &ScanEvent) -> Result<Vec<u8>, InteropError> {
+    serde_json::to_vec(&bundle(interop, event)?).map_err(ser_err)
+}
+
+/// The transaction `Bundle` for a product scan, as a JSON value.
+pub fn to_bundle(interop: &Interop, event: &ScanEvent) -> Result<Value, InteropError> {
+    serde_json::to_value(&bundle(interop, event)?).map_err(ser_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nhs_numbers_are_found_only_under_the_prefix_and_with_a_good_check() {
+        // 943 476 5919 is a valid NHS number; the GSRN check digit is not looked at here.
+        assert_eq!(
+            nhs_number_in("123456794347659190", "1234567").as_deref(),
+            Some("9434765919")
+        );
+        assert_eq!(nhs_number_in("123456794347659180", "1234567"), None);
+        assert_eq!(nhs_number_in("765432194347659190", "1234567"), None);
+        // 999 123 4560 fails mod 11 (remainder 1 gives check 10: never issued).
+        assert_eq!(nhs_number_in("123456799912345600", "1234567"), None);
+    }
+}
