@@ -35,7 +35,7 @@ fi
 
 if command -v systemd-analyze >/dev/null 2>&1 && [ -f systemd/gs1-gateway.service ]; then
     echo "==> systemd-analyze verify"
-    cargo build --release --bin gs1-gateway
-    scripts/verify-systemd.sh
+    cargo build --bin gs1-gateway
+    scripts/verify-systemd.sh target/debug/gs1-gateway
 fi
 echo "==> all tests passed"

@@ -4,8 +4,12 @@
 # where the running system allows it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="$(pwd)/target/release/gs1-gateway"
-[ -x "$bin" ] || { echo "build the release binary first: cargo build --release" >&2; exit 2; }
+# Any build of the binary will do: verify only checks that ExecStart names an executable.
+bin="${1:-}"
+for candidate in "$bin" "$(pwd)/target/debug/gs1-gateway" "$(pwd)/target/release/gs1-gateway"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then bin="$candidate"; break; fi
+done
+[ -x "$bin" ] || { echo "build the binary first: cargo build" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sed "s|/usr/bin/gs1-gateway|$bin|" systemd/gs1-gateway.service > "$tmp/gs1-gateway.service"

@@ -138,7 +138,7 @@ pub async fn run(
     };
     let settings = mqtt.validate(&gateway_id)?;
     let topic_root = format!("{}/{}", mqtt.topic_prefix, gateway_id);
-    let mqtt_url = settings.url.to_string();
+    let mqtt_url = mqtt.url.clone();
     health.broker(&mqtt_url, false, None);
     let publisher_token = CancellationToken::new();
     let publisher = publish::spawn(settings, outbox.clone(), publisher_token.clone());
@@ -182,12 +182,13 @@ pub async fn run(
         None
     };
 
-    // Scanner status → retained per-scanner topics.
+    // Scanner status → retained per-scanner topics. The forwarder ends with the pipeline.
+    let publisher = Arc::new(publisher);
     let (status_tx, mut status_rx) = mpsc::channel::<(String, bool)>(256);
-    let status_publisher = publisher.clone_status_sender();
-    tokio::spawn(async move {
+    let status_publisher = publisher.clone();
+    let status_forwarder = tokio::spawn(async move {
         while let Some((id, connected)) = status_rx.recv().await {
-            status_publisher.set(&id, connected).await;
+            status_publisher.set_scanner_status(&id, connected).await;
         }
     });
 
@@ -210,6 +211,7 @@ pub async fn run(
         recalls: components.recalls,
         recall_watcher: components.recall_watcher,
         interop: components.interop,
+        context_expiry: context_expiry(&config),
         outbox: outbox.clone(),
         metrics: metrics.clone(),
         health: health.clone(),
@@ -274,6 +276,7 @@ pub async fn run(
     notify::stopping();
     sources.stop().await;
     let committed = ingest.await.unwrap_or(0);
+    let _ = status_forwarder.await;
     let drain = current.gateway.drain_timeout.0;
     let drained = publisher
         .wait_until(drain, |s| s.outbox.depth == 0)
@@ -286,7 +289,10 @@ pub async fn run(
     }
     publisher_token.cancel();
     let left = publisher.snapshot().outbox.depth;
-    publisher.join().await;
+    match Arc::try_unwrap(publisher) {
+        Ok(p) => p.join().await,
+        Err(_) => tracing::warn!("publisher still shared at shutdown; not joined"),
+    }
     root.cancel();
     if let Err(e) = outbox.sync().await {
         tracing::warn!(error = %e, "final outbox sync failed");
@@ -306,24 +312,30 @@ struct Components {
     alerts: AlertChecker,
     recalls: RecallList,
     recall_watcher: Option<RecallFileWatcher>,
-    interop: crate::interop::InteropConfig,
+    interop: crate::interop::Interop,
 }
 
 impl Components {
     fn from_config(config: &Config) -> Result<Components, AppError> {
         let setup = |what: &str, e: &dyn std::fmt::Display| AppError::Setup(format!("{what}: {e}"));
         let gateway_id = &config.gateway.id;
-        let privacy = Privacy::from_config(&config.privacy).map_err(|e| setup("[privacy]", &e))?;
+        let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+        let privacy = Privacy::from_config(&config.privacy, credentials.as_deref())
+            .map_err(|e| setup("[privacy]", &e))?;
         let context =
             ContextTracker::new(gateway_id.clone(), &config.context).map_err(|e| setup("[context]", &e))?;
         let alerts = AlertChecker::new(&config.alerts);
         let (recalls, recall_watcher) = match &config.alerts.recall_list {
             Some(path) => {
                 let mut watcher = RecallFileWatcher::new(path.clone());
-                let list = watcher
-                    .poll()
-                    .map_err(|e| setup("[alerts] recall_list", &e))?
-                    .unwrap_or_default();
+                // An unreadable list is reported and retried every poll; start with none.
+                let list = match watcher.poll() {
+                    Ok(list) => list.unwrap_or_else(RecallList::new),
+                    Err(e) => {
+                        tracing::error!(error = %e, "recall list not loaded");
+                        RecallList::new()
+                    }
+                };
                 (list, Some(watcher))
             }
             None => (RecallList::new(), None),
@@ -334,15 +346,20 @@ impl Components {
                 permit_unknown_ais: config.gs1.permit_unknown_ais,
                 ..ParseOptions::default()
             },
-            builder: EventBuilder::new(gateway_id.clone(), privacy)
-                .with_dl_stem(config.gs1.dl_stem.clone()),
+            builder: EventBuilder::new(gateway_id.clone(), privacy),
             context,
             alerts,
             recalls,
             recall_watcher,
-            interop: config.interop.clone(),
+            interop: config.interop.validate().map_err(|e| setup("[interop]", &e))?,
         })
     }
+}
+
+/// The longest context time-out: context messages expire after it.
+fn context_expiry(config: &Config) -> Duration {
+    let c = &config.context;
+    c.patient_timeout.max(c.staff_timeout).max(c.location_timeout)
 }
 
 fn kind_text(source: &SourceConfig) -> String {

@@ -23,7 +23,7 @@ use crate::event::{
     ScanEvent, ScanKind, SCAN_EVENT_SCHEMA,
 };
 use crate::gs1::{self, ParseOptions};
-use crate::interop::{InteropConfig, InteropFormat};
+use crate::interop::{Format, Interop};
 use crate::outbox::{ContentType, Message, MessageKind, Outbox, OutboxError, Receipt};
 use crate::source::feedback::Feedback;
 use crate::source::{SourceEvent, SourceStatus};
@@ -52,7 +52,9 @@ pub struct Pipeline {
     /// Reloads the recall list when its file changes.
     pub recall_watcher: Option<RecallFileWatcher>,
     /// EPCIS/FHIR renderings to publish besides the native event.
-    pub interop: InteropConfig,
+    pub interop: Interop,
+    /// MQTT 5 message expiry of context messages (they go stale).
+    pub context_expiry: std::time::Duration,
     /// The durable outbox.
     pub outbox: Outbox,
     /// Metrics.
@@ -139,7 +141,7 @@ impl Pipeline {
             .iter()
             .filter_map(|c| {
                 serde_json::to_vec(c).ok().map(|payload| {
-                    Message::json(c.scanner_id(), MessageKind::Context, payload)
+                    Message::json(c.scanner_id.clone(), MessageKind::Context, payload)
                         .with_schema(CONTEXT_SCHEMA)
                 })
             })
@@ -180,7 +182,7 @@ impl Pipeline {
                     self.metrics
                         .alerts
                         .get_or_create(&KindLabel {
-                            kind: a.kind_name().to_string(),
+                            kind: alert_kind(&a.alert),
                         })
                         .inc();
                     // Loud: an expired or recalled product at the point of care.
@@ -189,19 +191,27 @@ impl Pipeline {
                         event_id = %event.event_id,
                         gtin = event.gtin.as_deref().unwrap_or(""),
                         batch = event.batch.as_deref().unwrap_or(""),
-                        alert = %a.kind_name(),
+                        alert = %alert_kind(&a.alert),
                         "PATIENT SAFETY ALERT: {}",
-                        a.message()
+                        a.alert.message
                     );
                 }
                 let renderings = self.renderings(&event);
+                let context_expiry = self.context_expiry;
                 let to_store = event.clone();
                 let scanner_id = scan.source_id.clone();
                 let outbox = self.outbox.clone();
                 let append = tokio::spawn(async move {
                     outbox
                         .append(move |sequence| {
-                            messages(to_store, sequence, alert_events, changes, renderings)
+                            messages(
+                                to_store,
+                                sequence,
+                                alert_events,
+                                changes,
+                                renderings,
+                                context_expiry,
+                            )
                         })
                         .await
                 });
@@ -262,12 +272,16 @@ impl Pipeline {
     }
 
     /// EPCIS and FHIR renderings of a product scan, as configured.
-    fn renderings(&self, event: &ScanEvent) -> Vec<(InteropFormat, Vec<u8>)> {
+    fn renderings(&self, event: &ScanEvent) -> Vec<(Format, Vec<u8>)> {
         let mut out = Vec::new();
-        for format in self.interop.extra_formats() {
-            match crate::interop::render(event, format, &self.interop) {
-                Ok(Some(bytes)) => out.push((format, bytes)),
-                Ok(None) => {}
+        for &format in self.interop.formats() {
+            if format == Format::Json {
+                continue;
+            }
+            match self.interop.render(format, event, OffsetDateTime::now_utc()) {
+                Ok(bytes) => out.push((format, bytes)),
+                // Wristbands, badges and places are context, carried on product events.
+                Err(crate::interop::InteropError::NotApplicable { .. }) => {}
                 Err(e) => tracing::warn!(
                     event_id = %event.event_id,
                     format = ?format,
@@ -286,7 +300,8 @@ fn messages(
     sequence: u64,
     alerts: Vec<AlertEvent>,
     changes: Vec<crate::event::ContextChange>,
-    renderings: Vec<(InteropFormat, Vec<u8>)>,
+    renderings: Vec<(Format, Vec<u8>)>,
+    context_expiry: std::time::Duration,
 ) -> Vec<Message> {
     event.sequence = sequence;
     let scanner = event.scanner_id.clone();
@@ -295,25 +310,25 @@ fn messages(
         out.push(Message::json(scanner.clone(), MessageKind::Scan, payload).with_schema(SCAN_EVENT_SCHEMA));
     }
     for mut alert in alerts {
-        alert.set_sequence(sequence);
+        alert.sequence = sequence;
         if let Ok(payload) = serde_json::to_vec(&alert) {
             out.push(Message::json(scanner.clone(), MessageKind::Alert, payload).with_schema(ALERT_SCHEMA));
         }
     }
     for change in changes {
         if let Ok(payload) = serde_json::to_vec(&change) {
-            let mut m = Message::json(change.scanner_id(), MessageKind::Context, payload)
+            let mut m = Message::json(change.scanner_id.clone(), MessageKind::Context, payload)
                 .with_schema(CONTEXT_SCHEMA);
             // Context goes stale: MQTT 5 brokers drop it after its time-out.
-            m.expiry = change.expires_in();
+            m.expiry = Some(context_expiry);
             out.push(m);
         }
     }
     for (format, payload) in renderings {
         let (kind, content_type) = match format {
-            InteropFormat::Epcis => (MessageKind::Epcis, ContentType::LdJson),
-            InteropFormat::Fhir => (MessageKind::Fhir, ContentType::FhirJson),
-            InteropFormat::Json => continue,
+            Format::Epcis => (MessageKind::Epcis, ContentType::JsonLd),
+            Format::Fhir => (MessageKind::Fhir, ContentType::FhirJson),
+            Format::Json => continue,
         };
         let mut m = Message::json(scanner.clone(), kind, payload);
         m.content_type = content_type;
@@ -392,6 +407,11 @@ async fn complete(
         }
     }
     committed
+}
+
+/// The JSON name of an alert's kind (`expired`, `expiring`, `recalled`).
+fn alert_kind(alert: &crate::event::Alert) -> String {
+    alert.kind.as_str().to_string()
 }
 
 /// The JSON name of a scan kind.

@@ -16,6 +16,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::event::{AlertConfig, ContextConfig, ContextTracker, Privacy, PrivacyConfig};
+use crate::interop::InteropConfig;
 use crate::outbox::OutboxConfig;
 use crate::publish::MqttConfig;
 use crate::source::SourceConfig;
@@ -201,8 +203,14 @@ pub struct Config {
     pub gs1: Gs1Config,
     /// Whether `[mqtt] url` was given (else the embedded broker or the default is used).
     pub mqtt_url_set: bool,
-    /// Component tables validated by their own stages (context, alerts, privacy, interop).
-    pub components: toml::Table,
+    /// `[context]`: point-of-care context.
+    pub context: ContextConfig,
+    /// `[alerts]`: expiry and recall alerts.
+    pub alerts: AlertConfig,
+    /// `[privacy]`: patient data at the edge.
+    pub privacy: PrivacyConfig,
+    /// `[interop]`: EPCIS and FHIR publishing.
+    pub interop: InteropConfig,
 }
 
 /// Environment variables that override paths of secrets, so an image can keep secrets out of
@@ -366,6 +374,10 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
     let gs1: Option<Gs1Config> = part(merged, "gs1", diagnostics);
     let mqtt: Option<MqttConfig> = part(merged, "mqtt", diagnostics);
     let outbox: Option<OutboxConfig> = part(merged, "outbox", diagnostics);
+    let context: Option<ContextConfig> = part(merged, "context", diagnostics);
+    let alerts: Option<AlertConfig> = part(merged, "alerts", diagnostics);
+    let privacy: Option<PrivacyConfig> = part(merged, "privacy", diagnostics);
+    let interop: Option<InteropConfig> = part(merged, "interop", diagnostics);
     let sources = sources(merged, diagnostics);
 
     if let Some(g) = &gateway {
@@ -407,7 +419,6 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
         }
     }
 
-    let mut components = toml::Table::new();
     let mqtt_url_set = merged
         .table
         .get("mqtt")
@@ -433,9 +444,31 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
             ));
         }
     }
-    for name in ["context", "alerts", "privacy", "interop"] {
-        if let Some(v) = merged.table.get(name) {
-            components.insert(name.to_string(), v.clone());
+    if let (Some(g), Some(c)) = (&gateway, &context) {
+        if let Err(e) = ContextTracker::new(g.id.clone(), c) {
+            diagnostics.push(merged.place(Diagnostic::error("context", e.to_string()), &[key("context")]));
+        }
+    }
+    if let Some(p) = &privacy {
+        // Reads the pseudonymisation key now: a missing key must stop the start, not leak.
+        let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
+        if let Err(e) = Privacy::from_config(p, credentials.as_deref()) {
+            diagnostics.push(merged.place(Diagnostic::error("privacy", e.to_string()), &[key("privacy")]));
+        }
+    }
+    if let Some(a) = &alerts {
+        if let Some(path) = &a.recall_list {
+            if let Err(e) = crate::event::RecallList::from_path(path) {
+                diagnostics.push(merged.place(
+                    Diagnostic::warning("alerts.recall_list", format!("{e} (recall checks use an empty list until it can be read)")),
+                    &[key("alerts"), key("recall_list")],
+                ));
+            }
+        }
+    }
+    if let Some(i) = &interop {
+        if let Err(e) = i.validate() {
+            diagnostics.push(merged.place(Diagnostic::error("interop", e.to_string()), &[key("interop")]));
         }
     }
 
@@ -452,7 +485,10 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
         mqtt: mqtt?,
         outbox: outbox?,
         mqtt_url_set,
-        components,
+        context: context?,
+        alerts: alerts?,
+        privacy: privacy?,
+        interop: interop?,
     })
 }
 

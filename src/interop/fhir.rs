@@ -373,7 +373,7 @@ fn build_device<'a>(
         .alerts
         .iter()
         .map(|a| Annotation {
-            text: format!("{}: {}", a.kind.to_uppercase(), a.message),
+            text: format!("{}: {}", a.kind.as_str().to_uppercase(), a.message),
         })
         .collect();
     let (carrier, implant, lot, serial, expiry, manufactured) = match &udi {

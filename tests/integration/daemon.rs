@@ -1,1 +1,398 @@
-//! See main.rs.
+//! The daemon: `run` on its built-in default and with configuration files, signals,
+//! `check-config` on every example and on broken files, `print-default-config`.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use gs1_gateway::publish::ProtocolVersion;
+
+use crate::util::{start_rumqttd, Subscriber};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_gs1-gateway"))
+}
+
+fn manifest(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// Reads standard error lines until one contains `needle`; returns that line.
+fn wait_for_stderr(stderr: &mut BufReader<ChildStderr>, needle: &str, seen: &mut String) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        match stderr.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {
+                seen.push_str(&line);
+                if line.contains(needle) {
+                    return line;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    panic!("`{needle}` never appeared on standard error; it said:\n{seen}");
+}
+
+fn wait_exit(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("gs1-gateway did not exit within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+const PRODUCT: &str = "]d201095060001343521726123110ABC123\\x1d21S1";
+const WRISTBAND: &str = "]d28018501234599900000182";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_run_publishes_stdin_scans_to_its_embedded_broker() {
+    let state = tempfile::tempdir().expect("tempdir");
+    let mut child = bin()
+        .arg("run")
+        .env("XDG_STATE_HOME", state.path())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gs1-gateway run");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    let line = wait_for_stderr(&mut stderr, "embedded MQTT broker on", &mut seen);
+    let addr: std::net::SocketAddr = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    // Keep draining stderr so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in stderr.lines() {});
+
+    let mut sub = Subscriber::connect(
+        addr.port(),
+        "independent-test-subscriber",
+        "scan4safety/v1/#",
+        false,
+        ProtocolVersion::V5,
+    )
+    .await;
+
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{PRODUCT}").expect("write");
+    writeln!(stdin, "(01)09506000134353").expect("write"); // bad check digit: still an event
+    writeln!(stdin, "{WRISTBAND}").expect("write");
+    stdin.flush().expect("flush");
+
+    let mut scans = Vec::new();
+    while scans.len() < 3 {
+        let msg = sub
+            .next_on("/scan", Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|| panic!("only {} scan events arrived", scans.len()));
+        assert!(!msg.retain, "scan events are never retained");
+        assert_eq!(msg.content_type.as_deref(), Some("application/json"));
+        let v: serde_json::Value = serde_json::from_slice(&msg.payload).expect("JSON payload");
+        scans.push((msg.topic, v));
+    }
+    drop(stdin); // end of input: the gateway drains and exits 0
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success(), "exit status {status}");
+
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut stdout)
+        .expect("read stdout");
+    let echoed: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each stdout line is one JSON event"))
+        .collect();
+    assert_eq!(echoed.len(), 3, "{stdout}");
+
+    let (topic, product) = &scans[0];
+    assert!(topic.ends_with("/stdin/scan"), "{topic}");
+    assert_eq!(product["schema"], "gs1-gateway/scan-event/1");
+    assert_eq!(product["source"], "stdin");
+    assert_eq!(product["scanner_id"], "stdin");
+    assert_eq!(product["kind"], "product");
+    assert_eq!(product["valid"], true);
+    assert_eq!(product["symbology"], "]d2");
+    assert_eq!(product["gtin"], "09506000134352");
+    assert_eq!(product["batch"], "ABC123");
+    assert_eq!(product["serial"], "S1");
+    assert_eq!(product["expiry"], "2026-12-31");
+    assert_eq!(product["raw"], "01095060001343521726123110ABC123\u{1d}21S1");
+    assert_eq!(product["sequence"], 0);
+    assert_eq!(scans[1].1["valid"], false);
+    assert_eq!(scans[1].1["sequence"], 1);
+    assert!(scans[1].1["error"]["message"].as_str().is_some());
+    let patient = &scans[2].1;
+    assert_eq!(patient["kind"], "patient");
+    // The NHS number is not published by default.
+    assert!(
+        !patient.to_string().contains("9990000018"),
+        "patient identifier leaked: {patient}"
+    );
+    // The echo is the published event.
+    let published: BTreeSet<String> = scans.iter().map(|(_, v)| v["event_id"].to_string()).collect();
+    let printed: BTreeSet<String> = echoed.iter().map(|v| v["event_id"].to_string()).collect();
+    assert_eq!(published, printed);
+}
+
+fn write_config(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write config");
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_while_publishing_loses_nothing() {
+    let broker = start_rumqttd();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(
+        dir.path(),
+        "gw.toml",
+        &format!(
+            "[gateway]\nid = \"sigterm-test\"\ndrain_timeout = \"10s\"\n\
+             [[source]]\nid = \"bench\"\nkind = \"stdin\"\n\
+             [mqtt]\nurl = \"mqtt://{broker}\"\n\
+             [outbox]\npath = \"{}\"\n\
+             [stdout]\necho = true\n",
+            dir.path().join("outbox").display()
+        ),
+    );
+    let mut sub = Subscriber::connect(
+        broker.port(),
+        "sigterm-subscriber",
+        "scan4safety/v1/sigterm-test/+/scan",
+        true,
+        ProtocolVersion::V311,
+    )
+    .await;
+
+    let spawn = || {
+        bin()
+            .args(["run", "--config"])
+            .arg(&config)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn")
+    };
+    let mut child = spawn();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let echo = std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
+            .map(|v| (v["event_id"].to_string(), v["sequence"].as_u64().unwrap_or(u64::MAX)))
+            .collect::<Vec<_>>()
+    });
+    let n = 2000;
+    let writer = std::thread::spawn(move || {
+        for i in 0..n {
+            if writeln!(stdin, "(01)09506000134352(21)S{i}").is_err() {
+                break; // the gateway stopped reading: that is the point of the test
+            }
+        }
+        stdin
+    });
+    // Stop it while it is busy.
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = child.id() as i32;
+    // SAFETY-free: kill(2) through nix.
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGTERM)
+        .expect("SIGTERM");
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success(), "SIGTERM ends with exit 0, got {status}");
+    let _ = writer.join();
+    let mut accepted = echo.join().expect("echo reader");
+
+    // A second run with no input delivers whatever the first left in the outbox.
+    let mut child = spawn();
+    drop(child.stdin.take());
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || for _ in BufReader::new(stdout).lines() {});
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success());
+
+    accepted.sort_by_key(|(_, s)| *s);
+    assert!(!accepted.is_empty(), "nothing was accepted before SIGTERM");
+    let sequences: Vec<u64> = accepted.iter().map(|(_, s)| *s).collect();
+    let expected: Vec<u64> = (0..accepted.len() as u64).collect();
+    assert_eq!(sequences, expected, "sequences have no gaps");
+
+    let want: BTreeSet<String> = accepted.into_iter().map(|(id, _)| id).collect();
+    let mut got = BTreeSet::new();
+    while got.len() < want.len() {
+        let Some(msg) = sub.next(Duration::from_secs(30)).await else {
+            break;
+        };
+        let v: serde_json::Value = serde_json::from_slice(&msg.payload).expect("JSON");
+        got.insert(v["event_id"].to_string());
+    }
+    let missing: Vec<_> = want.difference(&got).collect();
+    assert!(missing.is_empty(), "{} accepted events never arrived", missing.len());
+}
+
+#[test]
+fn sighup_with_a_broken_file_keeps_running() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = format!(
+        "[gateway]\nid = \"hup\"\n[[source]]\nid = \"bench\"\nkind = \"stdin\"\n\
+         [broker]\nembedded = true\nport = 0\n[stdout]\necho = true\n[outbox]\npath = \"{}\"\n",
+        dir.path().join("outbox").display()
+    );
+    let config = write_config(dir.path(), "gw.toml", &good);
+    let mut child = bin()
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    wait_for_stderr(&mut stderr, "gateway running", &mut seen);
+
+    std::fs::write(&config, "[gateway\nid = \"broken\"\n").expect("break the file");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .expect("SIGHUP");
+    let line = wait_for_stderr(&mut stderr, "not reloaded", &mut seen);
+    assert!(line.contains("configuration not reloaded"), "{line}");
+    std::thread::spawn(move || for _ in stderr.lines() {});
+
+    // Still running: a scan goes through and is echoed.
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{PRODUCT}").expect("write");
+    drop(stdin);
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success());
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut out)
+        .expect("stdout");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("\"gtin\":\"09506000134352\""), "{out}");
+}
+
+/// Certificates and credentials the examples name, made up for the test.
+fn example_environment(dir: &Path) -> Vec<(String, String)> {
+    let cert = rcgen::generate_simple_self_signed(vec!["broker.trust.nhs.uk".into()])
+        .expect("rcgen");
+    let ca = write_config(dir, "ca.pem", &cert.cert.pem());
+    let client = write_config(dir, "client.pem", &cert.cert.pem());
+    let key = write_config(dir, "client.key", &cert.signing_key.serialize_pem());
+    let creds = dir.join("credentials");
+    std::fs::create_dir_all(&creds).expect("mkdir");
+    std::fs::write(creds.join("mqtt-password"), "s3cret\n").expect("write");
+    std::fs::write(creds.join("pseudonym.key"), [7u8; 32]).expect("write");
+    vec![
+        ("GS1_GATEWAY_MQTT_CA_FILE".into(), ca.display().to_string()),
+        ("GS1_GATEWAY_MQTT_CLIENT_CERT".into(), client.display().to_string()),
+        ("GS1_GATEWAY_MQTT_CLIENT_KEY".into(), key.display().to_string()),
+        ("CREDENTIALS_DIRECTORY".into(), creds.display().to_string()),
+    ]
+}
+
+#[test]
+fn every_example_configuration_validates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let env = example_environment(dir.path());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(manifest("config/examples"))
+        .expect("config/examples")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.push(manifest("config/gs1-gateway.toml"));
+    assert!(files.len() >= 5, "{files:?}");
+    for file in files {
+        let out = bin()
+            .arg("check-config")
+            .arg(&file)
+            .envs(env.iter().cloned())
+            .output()
+            .expect("run check-config");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{} rejected:\n{}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let summary = String::from_utf8_lossy(&out.stdout);
+        assert!(summary.starts_with("configuration ok"), "{summary}");
+    }
+}
+
+#[test]
+fn print_default_config_is_the_commented_default_and_parses() {
+    let out = bin().arg("print-default-config").output().expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert_eq!(
+        text,
+        std::fs::read_to_string(manifest("config/gs1-gateway.toml")).expect("read")
+    );
+    assert!(text.lines().filter(|l| l.starts_with('#')).count() > 20);
+}
+
+#[test]
+fn broken_configurations_are_rejected_with_positions() {
+    // (file contents, expected fragments of the first error line: file:line:col, key, message)
+    let cases: &[(&str, &str, &str)] = &[
+        ("[gateway]\nidd = \"x\"\n", ":2:1: error: `gateway.idd`", "did you mean `id`?"),
+        ("[mqtt]\nqos = 7\n", ":2:", "qos"),
+        ("[[source]]\nid = \"a\"\nkind = \"serial\"\npath = \"/dev/x\"\nbaud = \"fast\"\n", ":5:", "source[0].baud"),
+        ("[[source]]\nid = \"a\"\nkind = \"camra\"\n", ":3:", "did you mean `camera`?"),
+        ("[[source]]\nid = \"a\"\nkind = \"stdin\"\n[[source]]\nid = \"a\"\nkind = \"stdin\"\n", ":5:", "duplicate source id `a`"),
+        ("[outbox]\nmax_bytes = \"lots\"\n", ":2:", "invalid size"),
+        ("[context]\npatient_timeout = \"soon\"\n", ":2:", "context.patient_timeout"),
+        ("[mqtt]\nurl = \"mqtts://broker:8883\"\nca_file = \"/nonexistent/ca.pem\"\n", ":1:", "ca.pem"),
+        ("[gateway\n", ":1:", "invalid TOML"),
+        ("[brokre]\nembedded = true\n", ":1:", "did you mean `broker`?"),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (i, (text, position, message)) in cases.iter().enumerate() {
+        let file = write_config(dir.path(), &format!("case{i}.toml"), text);
+        let out = bin().arg("check-config").arg(&file).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "case {i} accepted:\n{text}\n{stderr}");
+        let found = stderr
+            .lines()
+            .any(|l| l.contains(position) && l.contains(message) && l.contains(&format!("case{i}.toml")));
+        assert!(found, "case {i}: no error line with `{position}` and `{message}`:\n{stderr}");
+    }
+}
+
+#[test]
+fn run_with_a_broken_configuration_exits_2_and_starts_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_config(dir.path(), "bad.toml", "[gateway]\nid = 5\n");
+    let out = bin()
+        .args(["run", "--config"])
+        .arg(&file)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gateway.id"));
+}
