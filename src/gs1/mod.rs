@@ -349,4 +349,6 @@ fn current_year() -> i32 {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
