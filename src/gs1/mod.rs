@@ -114,7 +114,7 @@ impl Element {
 }
 
 /// A validated GS1 message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Gs1Message {
     /// The AIM symbology identifier the data came with (`]d2`), if any.
     pub symbology: Option<String>,
@@ -204,16 +204,6 @@ fn run<'a>(ctx: &mut Ctx<'a>) -> Result<Option<&'a [u8]>, ParseError> {
     }
     ctx.check_associations()?;
     Ok(None)
-}
-
-impl Default for Gs1Message {
-    fn default() -> Self {
-        Gs1Message {
-            symbology: None,
-            elements: Vec::new(),
-            warnings: Vec::new(),
-        }
-    }
 }
 
 fn parse_scanner_data(ctx: &mut Ctx<'_>, sym: &[u8]) -> Result<(), ParseError> {
