@@ -31,6 +31,8 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
     let mut line = Vec::with_capacity(256);
     let mut unescaped = Vec::with_capacity(256);
     let mut json = Vec::with_capacity(1024);
+    // One message reused for every input: streaming allocates only for warnings and renderings.
+    let mut msg = Gs1Message::default();
     for arg in &args.inputs {
         if arg == "-" {
             let stdin = io::stdin();
@@ -48,13 +50,20 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
                 }
                 unescape_gs(&line, &mut unescaped);
                 json.clear();
-                all_ok &= write_result(&mut json, &line, &unescaped, &options, stem);
+                all_ok &= write_result(&mut json, &line, &unescaped, &options, stem, &mut msg);
                 out.write_all(&json)?;
             }
         } else {
             unescape_gs(arg.as_bytes(), &mut unescaped);
             json.clear();
-            all_ok &= write_result(&mut json, arg.as_bytes(), &unescaped, &options, stem);
+            all_ok &= write_result(
+                &mut json,
+                arg.as_bytes(),
+                &unescaped,
+                &options,
+                stem,
+                &mut msg,
+            );
             out.write_all(&json)?;
         }
     }
@@ -93,12 +102,13 @@ fn write_result(
     data: &[u8],
     options: &ParseOptions,
     stem: &str,
+    msg: &mut Gs1Message,
 ) -> bool {
     out.extend_from_slice(b"{\"input\":");
     json_str(out, &String::from_utf8_lossy(original));
-    match gs1::parse(data, options) {
-        Ok(msg) => {
-            write_ok(out, &msg, stem);
+    match gs1::parse_into(data, options, msg) {
+        Ok(()) => {
+            write_ok(out, msg, stem);
             true
         }
         Err(e) => {

@@ -260,15 +260,6 @@ pub(crate) fn value_len_bounds(entry: &AiEntry) -> (usize, usize) {
     (min, max)
 }
 
-/// Does an AI match a dictionary pattern such as `31nn`, `310n` or `01`?
-pub(crate) fn pattern_matches(pattern: &str, ai: &str) -> bool {
-    pattern.len() == ai.len()
-        && pattern
-            .bytes()
-            .zip(ai.bytes())
-            .all(|(p, a)| p == a || (p == b'n' && a.is_ascii_digit()))
-}
-
 /// Is `seq` (primary key first, then qualifiers in path order) a valid Digital Link key-qualifier
 /// sequence? Valid sequences are the key followed by any ordered subsequence of one of the key's
 /// `dlpkey` qualifier lists.
@@ -294,15 +285,6 @@ pub(crate) fn is_valid_dl_path(index: &AiIndex, seq: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn patterns_match_digits_only_where_n() {
-        assert!(pattern_matches("31nn", "3103"));
-        assert!(pattern_matches("310n", "3105"));
-        assert!(!pattern_matches("310n", "3115"));
-        assert!(!pattern_matches("01", "010"));
-        assert!(pattern_matches("01", "01"));
-    }
 
     #[test]
     fn fixed_value_lengths_follow_the_general_specifications() {

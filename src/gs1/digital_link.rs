@@ -18,6 +18,8 @@
 use super::ai_index::{is_valid_dl_path, AiIndex};
 use super::error::ErrorKind;
 use super::parse::{err, AiCode, Ctx, Loc, Raw};
+use smallvec::SmallVec;
+
 use super::{Element, ParseError};
 
 /// Canonical stem of GS1's resolver.
@@ -372,7 +374,7 @@ pub enum RenderError {
 /// Chooses the path: the first element that is a primary key, then the longest satisfied
 /// ordered qualifier sequence (ties: the lexically first, as the reference does — except that a
 /// sequence already leading the elements, as parsed from a URI, is kept).
-fn choose_path<'e>(index: &AiIndex, elements: &'e [Element]) -> Option<Vec<&'e Element>> {
+fn choose_path<'e>(index: &AiIndex, elements: &'e [Element]) -> Option<SmallVec<[&'e Element; 8]>> {
     let key_pos = elements.iter().position(|e| {
         index
             .lookup(&e.ai)
@@ -382,43 +384,52 @@ fn choose_path<'e>(index: &AiIndex, elements: &'e [Element]) -> Option<Vec<&'e E
     let entry = index.lookup(&key.ai)?;
     let alternatives = entry.dl_primary_key.unwrap_or(&[]);
     let find = |ai: &str| elements.iter().find(|e| e.ai == ai);
-    // Best per alternative: every qualifier present, in the alternative's order.
-    let mut best: Option<Vec<&str>> = None;
+    // Best per alternative: every qualifier present, in the alternative's order; ties go to the
+    // lexically first sequence, as in the reference's sorted table of sequences.
+    let mut best: SmallVec<[&str; 8]> = SmallVec::new();
+    let mut have_best = false;
     for alt in alternatives {
-        let cand: Vec<&str> = alt.iter().copied().filter(|q| find(q).is_some()).collect();
-        let better = match &best {
-            None => true,
-            Some(b) => {
-                cand.len() > b.len() || (cand.len() == b.len() && cand.join(" ") < b.join(" "))
-            }
-        };
+        let cand: SmallVec<[&str; 8]> = alt.iter().copied().filter(|q| find(q).is_some()).collect();
+        let better = !have_best
+            || cand.len() > best.len()
+            || (cand.len() == best.len() && joined_cmp(&cand, &best).is_lt());
         if better {
-            best = Some(cand);
+            best = cand;
+            have_best = true;
         }
     }
-    let mut best = best.unwrap_or_default();
     // Prefer the order the elements already have when it is as long (URI round trip).
     if key_pos == 0 {
-        let mut lead: Vec<&str> = Vec::new();
+        let mut seq: SmallVec<[&str; 8]> = SmallVec::new();
+        seq.push(key.ai.as_str());
         for e in &elements[1..] {
-            let mut seq = vec![key.ai.as_str()];
-            seq.extend(lead.iter().copied());
             seq.push(e.ai.as_str());
-            if is_valid_dl_path(index, &seq) {
-                lead.push(e.ai.as_str());
-            } else {
+            if !is_valid_dl_path(index, &seq) {
+                seq.pop();
                 break;
             }
         }
-        if lead.len() == best.len() {
-            best = lead;
+        if seq.len() - 1 == best.len() {
+            best = seq[1..].into();
         }
     }
-    let mut path = vec![key];
+    let mut path: SmallVec<[&Element; 8]> = SmallVec::new();
+    path.push(key);
     for q in best {
         path.extend(find(q));
     }
     Some(path)
+}
+
+/// Compares `a.join(" ")` with `b.join(" ")` without building either.
+fn joined_cmp(a: &[&str], b: &[&str]) -> std::cmp::Ordering {
+    let bytes = |v: &[&str]| {
+        v.iter()
+            .enumerate()
+            .flat_map(|(i, s)| (if i > 0 { " " } else { "" }).bytes().chain(s.bytes()))
+            .collect::<SmallVec<[u8; 32]>>()
+    };
+    bytes(a).cmp(&bytes(b))
 }
 
 /// Renders the canonical Digital Link URI of a message's elements.

@@ -114,7 +114,7 @@ impl Element {
 }
 
 /// A validated GS1 message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Gs1Message {
     /// The AIM symbology identifier the data came with (`]d2`), if any.
     pub symbology: Option<String>,
@@ -149,39 +149,61 @@ const PLAIN_SYMBOLOGIES: [&[u8]; 4] = [b"]d1", b"]Q1", b"]C0", b"]J0"];
 
 /// Parses any supported input form. See the module docs.
 pub fn parse(input: &[u8], options: &ParseOptions) -> Result<Gs1Message, ParseError> {
+    let mut ctx = Ctx::new(input, options);
+    let symbology = run(&mut ctx)?;
+    Ok(ctx.finish(symbology))
+}
+
+/// As [`parse`], but writes the message into `out`, reusing its vectors and strings: the
+/// allocation-free form for readers that parse scan after scan. On error `out` is unchanged.
+pub fn parse_into(
+    input: &[u8],
+    options: &ParseOptions,
+    out: &mut Gs1Message,
+) -> Result<(), ParseError> {
+    let mut ctx = Ctx::new(input, options);
+    let symbology = run(&mut ctx)?;
+    ctx.finish_into(symbology, out);
+    Ok(())
+}
+
+/// Parses into `ctx` (kept by the caller: the context is large and moving it costs more than
+/// some whole parses); returns the symbology identifier.
+fn run<'a>(ctx: &mut Ctx<'a>) -> Result<Option<&'a [u8]>, ParseError> {
+    let input = ctx.input;
     if input.is_empty() {
         return Err(parse::err(ErrorKind::Empty, "no data", None, None));
     }
-    let mut ctx = Ctx::new(input, options);
-    let symbology =
-        if input[0] == b']' {
-            let sym = &input[..input.len().min(3)];
-            let result = parse_scanner_data(&mut ctx, sym);
-            if let Err(mut e) = result {
+    if input[0] == b']' {
+        let sym = &input[..input.len().min(3)];
+        let checked = parse_scanner_data(ctx, sym).and_then(|()| ctx.check_associations());
+        return match checked {
+            Ok(()) => Ok(Some(sym)),
+            Err(mut e) => {
                 e.symbology = Some(String::from_utf8_lossy(sym).into_owned());
-                return Err(e);
+                Err(e)
             }
-            Some(sym)
-        } else {
-            match input[0] {
-                b'(' => ctx.bracketed()?,
-                b'^' => ctx.element_string(0, true)?,
-                parse::GS => ctx.element_string(0, false)?,
-                b'0'..=b'9' if input.len() >= 2 && input[1].is_ascii_digit() => {
-                    ctx.element_string(0, false)?
-                }
-                _ if digital_link::scheme_len(input).is_some() => ctx.digital_link(0)?,
-                _ => return Err(parse::err(
-                    ErrorKind::NotGs1,
-                    "not GS1 data: no symbology identifier, AI, bracketed AI or Digital Link URI",
-                    None,
-                    Some((0, input.len())),
-                )),
-            }
-            None
         };
+    }
+    match input[0] {
+        b'(' => ctx.bracketed()?,
+        b'^' => ctx.element_string(0, true)?,
+        parse::GS => ctx.element_string(0, false)?,
+        b'0'..=b'9' if input.len() >= 2 && input[1].is_ascii_digit() => {
+            ctx.element_string(0, false)?
+        }
+        _ if digital_link::scheme_len(input).is_some() => ctx.digital_link(0)?,
+        _ => {
+            return Err(parse::err(
+                ErrorKind::NotGs1,
+                "not GS1 data: no symbology identifier, AI, bracketed AI or Digital Link URI",
+                None,
+                Some((0, input.len())),
+            ))
+        }
+    }
     ctx.check_associations()?;
-    Ok(ctx.finish(symbology))
+    Ok(None)
 }
 
 fn parse_scanner_data(ctx: &mut Ctx<'_>, sym: &[u8]) -> Result<(), ParseError> {
@@ -348,5 +370,7 @@ fn current_year() -> i32 {
     time::OffsetDateTime::now_utc().year()
 }
 
+#[cfg(test)]
+mod proptests;
 #[cfg(test)]
 mod tests;

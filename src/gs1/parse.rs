@@ -37,6 +37,15 @@ impl AiCode {
         }
     }
 
+    /// Does this AI match a dictionary pattern such as `31nn` or `01`? (Byte-wise: this runs for
+    /// every association rule of every element.)
+    #[inline]
+    pub(crate) fn matches(&self, pattern: &str) -> bool {
+        let p = pattern.as_bytes();
+        let a = &self.bytes[..usize::from(self.len)];
+        p.len() == a.len() && p.iter().zip(a).all(|(&p, &a)| p == a || p == b'n')
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         // Only ever built from ASCII digits.
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
@@ -198,6 +207,9 @@ impl<'a> Ctx<'a> {
     /// Validates a value against its AI's components and linters.
     pub(crate) fn validate(&self, raw: &Raw) -> Result<(), ParseError> {
         let v = self.value(raw);
+        if !v.is_empty() && raw.entry.validate(v).is_ok() {
+            return Ok(());
+        }
         let ai = raw.ai.as_str();
         if v.is_empty() {
             return Err(err(
@@ -549,13 +561,13 @@ impl<'a> Ctx<'a> {
         // ex=
         for i in 0..n {
             let raw = self.raws[i];
-            let ai = raw.ai.as_str();
             for pat in raw.entry.ex {
-                let hit = self.raws.iter().find(|o| {
-                    let oa = o.ai.as_str();
-                    oa != ai && super::ai_index::pattern_matches(pat, oa)
-                });
+                let hit = self
+                    .raws
+                    .iter()
+                    .find(|o| o.ai != raw.ai && o.ai.matches(pat));
                 if let Some(other) = hit {
+                    let ai = raw.ai.as_str();
                     let msg = format!(
                         "({ai}) must not be used together with ({})",
                         other.ai.as_str()
@@ -575,17 +587,16 @@ impl<'a> Ctx<'a> {
         // req=
         for i in 0..n {
             let raw = self.raws[i];
-            let ai = raw.ai.as_str();
             for rule in raw.entry.req {
                 let satisfied = rule.iter().any(|group| {
                     group.iter().all(|pat| {
-                        self.raws.iter().any(|o| {
-                            let oa = o.ai.as_str();
-                            oa != ai && super::ai_index::pattern_matches(pat, oa)
-                        })
+                        self.raws
+                            .iter()
+                            .any(|o| o.ai != raw.ai && o.ai.matches(pat))
                     })
                 });
                 if !satisfied {
+                    let ai = raw.ai.as_str();
                     let alternatives: Vec<String> = rule
                         .iter()
                         .map(|g| {
@@ -630,7 +641,7 @@ impl<'a> Ctx<'a> {
             }
         }
         // A digital signature (8030) needs a serialised key.
-        if self.raws.iter().any(|r| r.ai.as_str() == "8030") {
+        if self.raws.iter().any(|r| r.ai.matches("8030")) {
             for raw in &self.raws {
                 let ai = raw.ai.as_str();
                 if matches!(ai, "253" | "255" | "8003")
@@ -649,19 +660,54 @@ impl<'a> Ctx<'a> {
     }
 
     /// The finished message.
-    pub(crate) fn finish(self, symbology: Option<&[u8]>) -> Gs1Message {
-        let mut elements = Vec::with_capacity(self.raws.len());
-        for raw in &self.raws {
-            elements.push(Element {
-                ai: raw.ai.as_str().to_owned(),
-                value: String::from_utf8_lossy(self.value(raw)).into_owned(),
-            });
+    pub(crate) fn finish(&mut self, symbology: Option<&[u8]>) -> Gs1Message {
+        let mut out = Gs1Message {
+            symbology: None,
+            elements: Vec::with_capacity(self.raws.len()),
+            warnings: Vec::new(),
+        };
+        self.finish_into(symbology, &mut out);
+        out
+    }
+
+    /// The finished message, written into `out` reusing its allocations (a long-running reader
+    /// parses scan after scan into the same message without touching the allocator).
+    pub(crate) fn finish_into(&mut self, symbology: Option<&[u8]>, out: &mut Gs1Message) {
+        out.elements.truncate(self.raws.len());
+        for (i, raw) in self.raws.iter().enumerate() {
+            let v = self.value(raw);
+            if let Some(e) = out.elements.get_mut(i) {
+                e.ai.clear();
+                e.ai.push_str(raw.ai.as_str());
+                e.value.clear();
+                push_bytes(&mut e.value, v);
+            } else {
+                let mut value = String::with_capacity(v.len());
+                push_bytes(&mut value, v);
+                out.elements.push(Element {
+                    ai: raw.ai.as_str().to_owned(),
+                    value,
+                });
+            }
         }
-        Gs1Message {
-            symbology: symbology.map(|s| String::from_utf8_lossy(s).into_owned()),
-            elements,
-            warnings: self.warnings,
+        match symbology {
+            Some(s) => {
+                let t = out.symbology.get_or_insert_with(String::new);
+                t.clear();
+                push_bytes(t, s);
+            }
+            None => out.symbology = None,
         }
+        out.warnings = std::mem::take(&mut self.warnings);
+    }
+}
+
+/// Validated values are ASCII; anything else (only reachable through a stand-in entry) is
+/// replaced rather than trusted.
+fn push_bytes(s: &mut String, b: &[u8]) {
+    match std::str::from_utf8(b) {
+        Ok(t) => s.push_str(t),
+        Err(_) => s.push_str(&String::from_utf8_lossy(b)),
     }
 }
 
@@ -737,6 +783,15 @@ fn reads_as_fixed_ais(index: &AiIndex, mut d: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patterns_match_digits_only_where_n() {
+        assert!(AiCode::new(b"3103").matches("31nn"));
+        assert!(AiCode::new(b"3105").matches("310n"));
+        assert!(!AiCode::new(b"3115").matches("310n"));
+        assert!(!AiCode::new(b"010").matches("01"));
+        assert!(AiCode::new(b"01").matches("01"));
+    }
 
     #[test]
     fn check_digits_follow_gs1_mod10() {
