@@ -158,6 +158,7 @@ fn base_event(n: u128, kind: ScanKind, raw: &str) -> ScanEvent {
         sequence: 41 + n as u64,
         symbology: Some("]d2".to_owned()),
         raw: raw.to_owned(),
+        raw_hex: None,
         valid: true,
         kind,
         elements: Vec::new(),
@@ -168,8 +169,12 @@ fn base_event(n: u128, kind: ScanKind, raw: &str) -> ScanEvent {
         gtin: None,
         batch: None,
         expiry: None,
+        best_before: None,
+        production_date: None,
+        quantity: None,
         serial: None,
         gsrn: None,
+        nhs_number: None,
         srin: None,
         gln: None,
         gln_extension: None,
@@ -178,6 +183,7 @@ fn base_event(n: u128, kind: ScanKind, raw: &str) -> ScanEvent {
         grai: None,
         context: None,
         alerts: Vec::new(),
+        redactions: Vec::new(),
     }
 }
 
@@ -251,9 +257,27 @@ fn product(n: u128, serial: Option<&str>) -> ScanEvent {
 }
 
 fn alert(kind: &str, message: &str) -> Alert {
+    let kind = match kind {
+        "expired" => gs1_gateway::event::AlertKind::Expired,
+        "expiring" => gs1_gateway::event::AlertKind::Expiring,
+        "recalled" => gs1_gateway::event::AlertKind::Recalled,
+        other => panic!("no alert kind {other}"),
+    };
     Alert {
-        kind: kind.to_owned(),
+        kind,
+        severity: if kind == gs1_gateway::event::AlertKind::Expiring {
+            gs1_gateway::event::AlertSeverity::Warning
+        } else {
+            gs1_gateway::event::AlertSeverity::Critical
+        },
         message: message.to_owned(),
+        gtin: GTIN.to_owned(),
+        batch: None,
+        serial: None,
+        expiry: None,
+        days_to_expiry: None,
+        reason: None,
+        reference: None,
     }
 }
 

@@ -366,6 +366,7 @@ pub fn sample_event(gateway: &str, scanner: &str, sequence: u64) -> gs1_gateway:
         sequence,
         symbology: Some("]d2".into()),
         raw: "01095060001343521726123110ABC123\u{1d}21S1".into(),
+        raw_hex: None,
         valid: true,
         kind: ScanKind::Product,
         elements: vec![
@@ -381,6 +382,10 @@ pub fn sample_event(gateway: &str, scanner: &str, sequence: u64) -> gs1_gateway:
         gtin: Some("09506000134352".into()),
         batch: Some("ABC123".into()),
         expiry: Some(time::macros::date!(2026 - 12 - 31)),
+        best_before: None,
+        production_date: None,
+        quantity: None,
+        nhs_number: None,
         serial: Some("S1".into()),
         gsrn: None,
         srin: None,
@@ -391,6 +396,7 @@ pub fn sample_event(gateway: &str, scanner: &str, sequence: u64) -> gs1_gateway:
         grai: None,
         context: None,
         alerts: vec![],
+        redactions: vec![],
     }
 }
 
