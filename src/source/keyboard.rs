@@ -3,9 +3,11 @@
 //! Thin layer around [`KeyMapper`]: open the input device by path (prefer
 //! `/dev/input/by-id/usb-…-event-kbd`) or by USB vendor/product id, grab it exclusively
 //! (EVIOCGRAB) so scans do not leak into a desktop or console as typing, and feed its key events
-//! to the key map. Events are read through evdev's non-blocking `EventStream` (an `AsyncFd` on the
-//! device), so reading is cancellable at once and needs no thread of its own; the kernel queues
-//! events meanwhile, so a scanner typing 1,000+ characters a second loses none.
+//! to the key map. Events are read through evdev's non-blocking raw `EventStream` (an `AsyncFd` on
+//! the device), so reading is cancellable at once and needs no thread of its own; the kernel
+//! queues events meanwhile, so a scanner typing 1,000+ characters a second loses none. Should the
+//! kernel's queue ever overflow (`SYN_DROPPED`), the scan in progress is rejected with an error
+//! rather than delivered with characters missing.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,6 +18,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::framing::{ByteSequence, FrameOptions, FramingError, DEFAULT_MAX_SCAN_LENGTH};
 use super::keymap::{KeyEvent, KeyMapper, KeyOutcome, KeyTerminator, Layout, EV_KEY};
+
+/// `EV_SYN` event type and its `SYN_DROPPED` code (linux/input-event-codes.h).
+#[cfg(target_os = "linux")]
+const EV_SYN: u16 = 0;
+#[cfg(target_os = "linux")]
+const SYN_DROPPED: u16 = 3;
 use super::{
     default_reconnect_initial, default_reconnect_max, duration, emit, emit_error, emit_status,
     Backoff, RawScan, SourceError, SourceEvent, SourceKind, SourceStatus,
@@ -168,11 +176,13 @@ impl KeyboardSourceConfig {
         }
     }
 
+    /// Opens the raw (unsynchronised) device, so a kernel SYN_DROPPED reaches the key map
+    /// instead of being papered over with synthesised key states.
     #[cfg(target_os = "linux")]
-    fn open(&self) -> std::io::Result<(PathBuf, evdev::Device)> {
+    fn open(&self) -> std::io::Result<(PathBuf, evdev::raw_stream::RawDevice)> {
         let (path, mut device) = match (&self.path, self.vendor_id, self.product_id) {
-            (Some(path), _, _) => (path.clone(), evdev::Device::open(path)?),
-            (None, Some(v), Some(p)) => evdev::enumerate()
+            (Some(path), _, _) => (path.clone(), evdev::raw_stream::RawDevice::open(path)?),
+            (None, Some(v), Some(p)) => evdev::raw_stream::enumerate()
                 .find(|(_, d)| {
                     let id = d.input_id();
                     id.vendor() == v.0
@@ -337,7 +347,7 @@ async fn session(
     config: &KeyboardSourceConfig,
     options: &FrameOptions,
     mapper: &mut KeyMapper,
-    mut stream: evdev::EventStream,
+    mut stream: evdev::raw_stream::EventStream,
     tx: &mpsc::Sender<SourceEvent>,
     cancel: &CancellationToken,
 ) -> Option<String> {
@@ -347,6 +357,13 @@ async fn session(
             _ = cancel.cancelled() => return None,
             event = stream.next_event() => match event {
                 Ok(event) => {
+                    if event.event_type().0 == EV_SYN && event.code() == SYN_DROPPED {
+                        let held = stream.device().get_key_state().ok();
+                        mapper.events_dropped(|code| {
+                            held.as_ref().is_some_and(|h| h.contains(evdev::KeyCode::new(code)))
+                        });
+                        continue;
+                    }
                     if event.event_type().0 != EV_KEY {
                         continue;
                     }

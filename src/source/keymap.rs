@@ -153,6 +153,10 @@ pub enum KeymapError {
         /// The typed code.
         code: u32,
     },
+    /// The kernel dropped input events (SYN_DROPPED: the reader fell behind); the scan in
+    /// progress cannot be trusted.
+    #[error("the kernel dropped key events (SYN_DROPPED); the scan in progress was rejected")]
+    EventsDropped,
     /// More characters than `max_scan_length` before a terminator.
     #[error("keyed scan longer than {limit} bytes discarded")]
     TooLong {
@@ -363,6 +367,22 @@ impl KeyMapper {
             ..Modifiers::default()
         };
         had
+    }
+
+    /// The kernel reported SYN_DROPPED: reject the scan in progress (at its terminator) and take
+    /// the modifier state from `held` (the device's current key state, EVIOCGKEY).
+    pub fn events_dropped(&mut self, held: impl Fn(u16) -> bool) {
+        self.poison(KeymapError::EventsDropped);
+        self.alt_code = None;
+        self.mods = Modifiers {
+            left_shift: held(key::LEFTSHIFT),
+            right_shift: held(key::RIGHTSHIFT),
+            left_ctrl: held(key::LEFTCTRL),
+            right_ctrl: held(key::RIGHTCTRL),
+            left_alt: held(key::LEFTALT),
+            right_alt: held(key::RIGHTALT),
+            caps_lock: self.mods.caps_lock,
+        };
     }
 
     fn altgr_active(&self) -> bool {
@@ -847,6 +867,30 @@ mod tests {
             })
         ));
         assert_eq!(out[1], KeyOutcome::Scan(b"c".to_vec()));
+    }
+
+    #[test]
+    fn dropped_events_reject_the_scan_in_progress() {
+        let mut m = KeyMapper::new(Layout::Us, KeyTerminator::Enter, 100);
+        let mut out = run(&mut m, &[press(key::LEFTSHIFT), press(key::A)]);
+        m.events_dropped(|code| code == key::LEFTSHIFT);
+        out.extend(run(
+            &mut m,
+            &[
+                press(key::B),
+                press(key::ENTER),
+                release(key::LEFTSHIFT),
+                press(key::C),
+                press(key::ENTER),
+            ],
+        ));
+        assert_eq!(
+            out,
+            vec![
+                KeyOutcome::Error(KeymapError::EventsDropped),
+                KeyOutcome::Scan(b"c".to_vec())
+            ]
+        );
     }
 
     #[test]

@@ -389,6 +389,75 @@ mod tests {
         assert_eq!(b.next_delay(), (1, Duration::from_millis(250)));
     }
 
+    /// The `[[source]]` examples of the README's "Wire scanners" section.
+    #[test]
+    fn readme_source_tables_parse() {
+        #[derive(Deserialize)]
+        struct Root {
+            source: Vec<SourceConfig>,
+        }
+        let text = r#"
+            [[source]]
+            id = "theatre-3"
+            kind = "serial"
+            path = "/dev/serial/by-id/usb-Honeywell_Imaging___Mobility_1950g_21000A1B2C-if00"
+            baud = 115200
+            terminator = "any"
+            prefix = '\x02'
+            suffix = '\x03'
+            gs_stand_in = "<GS>"
+            max_scan_length = 8192
+            frame_timeout = "1s"
+            reconnect_initial = "250ms"
+            reconnect_max = "5s"
+            feedback = "off"
+            exclusive = true
+
+            [[source]]
+            id = "ward-7-wedge"
+            kind = "keyboard"
+            path = "/dev/input/by-id/usb-x-event-kbd"
+            layout = "us"
+            grab = true
+            terminator = "enter"
+
+            [[source]]
+            id = "pharmacy"
+            kind = "hid"
+            path = "/dev/gs1-scanner/hidraw/x"
+            protocol = "honeywell"
+
+            [[source]]
+            id = "bench"
+            kind = "replay"
+            path = "capture.jsonl"
+            speed = 1.0
+
+            [[source]]
+            id = "stdin"
+            kind = "stdin"
+        "#;
+        let root: Root = toml::from_str(text).unwrap();
+        let kinds: Vec<_> = root.source.iter().map(SourceConfig::kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                SourceKind::Serial,
+                SourceKind::Keyboard,
+                SourceKind::Hid,
+                SourceKind::Replay,
+                SourceKind::Stdin
+            ]
+        );
+        for s in &root.source {
+            s.validate().unwrap();
+        }
+        let SourceConfig::Serial(serial) = &root.source[0] else {
+            unreachable!()
+        };
+        assert_eq!(serial.prefix.as_ref().unwrap().0, vec![0x02]);
+    }
+
     #[test]
     fn source_table_tagged_by_kind_rejects_unknown_keys() {
         let ok: SourceConfig = toml::from_str(
