@@ -228,7 +228,12 @@ async fn backlog(broker: &Mosquitto) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let dir = bench_dir();
-    let outbox = Outbox::open(&OutboxConfig::at(dir.path())).unwrap();
+    // A million ~470-byte events need more than the 512 MiB default.
+    let outbox = Outbox::open(&OutboxConfig {
+        max_bytes: gs1_gateway::outbox::ByteSize(4 << 30),
+        ..OutboxConfig::at(dir.path())
+    })
+    .unwrap();
     let t = Instant::now();
     append_concurrently(&outbox, n, 256).await;
     let appended = t.elapsed();
