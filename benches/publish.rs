@@ -119,12 +119,14 @@ fn bench_dir() -> tempfile::TempDir {
     tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| "target".into())).unwrap()
 }
 
+/// Appends `total` events from `appenders` concurrent tasks (the remainder goes to the first).
 async fn append_concurrently(outbox: &Outbox, total: u64, appenders: u64) {
     let tasks: Vec<_> = (0..appenders)
-        .map(|_| {
+        .map(|i| {
             let ob = outbox.clone();
+            let mine = total / appenders + u64::from(i < total % appenders);
             tokio::spawn(async move {
-                for _ in 0..total / appenders {
+                for _ in 0..mine {
                     ob.append(msg).await.expect("append");
                 }
             })
