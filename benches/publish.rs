@@ -119,12 +119,14 @@ fn bench_dir() -> tempfile::TempDir {
     tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| "target".into())).unwrap()
 }
 
+/// Appends `total` events from `appenders` concurrent tasks (the remainder goes to the first).
 async fn append_concurrently(outbox: &Outbox, total: u64, appenders: u64) {
     let tasks: Vec<_> = (0..appenders)
-        .map(|_| {
+        .map(|i| {
             let ob = outbox.clone();
+            let mine = total / appenders + u64::from(i < total % appenders);
             tokio::spawn(async move {
-                for _ in 0..total / appenders {
+                for _ in 0..mine {
                     ob.append(msg).await.expect("append");
                 }
             })
@@ -228,7 +230,12 @@ async fn backlog(broker: &Mosquitto) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let dir = bench_dir();
-    let outbox = Outbox::open(&OutboxConfig::at(dir.path())).unwrap();
+    // A million ~470-byte events need more than the 512 MiB default.
+    let outbox = Outbox::open(&OutboxConfig {
+        max_bytes: gs1_gateway::outbox::ByteSize(4 << 30),
+        ..OutboxConfig::at(dir.path())
+    })
+    .unwrap();
     let t = Instant::now();
     append_concurrently(&outbox, n, 256).await;
     let appended = t.elapsed();

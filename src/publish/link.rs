@@ -20,6 +20,10 @@ pub(crate) enum LinkEvent {
         session_present: bool,
         /// MQTT 5: the broker's maximum packet size.
         max_packet_size: Option<u32>,
+        /// Packet ids of QoS 2 releases (PUBREL) rumqttc resends for the resumed session. New
+        /// publishes wait until they complete, so a PUBCOMP can never be taken for a new record
+        /// that happened to get the same packet id.
+        pending_rel: Vec<u16>,
     },
     /// A publish submitted earlier went out with this packet id (FIFO order of submission).
     Sent(u16),
@@ -229,6 +233,14 @@ impl Link {
                     Ok(Event::Incoming(Packet::ConnAck(c))) => Ok(Some(LinkEvent::Up {
                         session_present: c.session_present,
                         max_packet_size: None,
+                        pending_rel: el
+                            .pending
+                            .iter()
+                            .filter_map(|r| match r {
+                                rumqttc::Request::PubRel(p) => Some(p.pkid),
+                                _ => None,
+                            })
+                            .collect(),
                     })),
                     Ok(Event::Incoming(Packet::PubAck(a))) => Ok(Some(LinkEvent::Acked(a.pkid))),
                     Ok(Event::Incoming(Packet::PubComp(a))) => Ok(Some(LinkEvent::Acked(a.pkid))),
@@ -243,6 +255,14 @@ impl Link {
                     Ok(Event::Incoming(Incoming::ConnAck(c))) => Ok(Some(LinkEvent::Up {
                         session_present: c.session_present,
                         max_packet_size: c.properties.and_then(|p| p.max_packet_size),
+                        pending_rel: el
+                            .pending
+                            .iter()
+                            .filter_map(|r| match r {
+                                rumqttc::v5::Request::PubRel(p) => Some(p.pkid),
+                                _ => None,
+                            })
+                            .collect(),
                     })),
                     Ok(Event::Incoming(Incoming::PubAck(a))) => {
                         Ok(Some(match v5_reason(a.reason) {

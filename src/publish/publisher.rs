@@ -185,6 +185,11 @@ struct State {
     scanners: BTreeMap<String, bool>,
     /// No new records are submitted (shutdown deadline passed).
     stop_submitting: bool,
+    /// QoS 2 releases of the resumed session still outstanding; nothing new is submitted until
+    /// they complete (see [`LinkEvent::Up`]).
+    awaiting_rel: HashSet<u16>,
+    /// The online status and scanner statuses are to be (re)published.
+    status_due: bool,
 }
 
 async fn run(
@@ -227,6 +232,8 @@ async fn run(
         broker_max_packet: None,
         scanners: BTreeMap::new(),
         stop_submitting: false,
+        awaiting_rel: HashSet::new(),
+        status_due: false,
     };
     let mut deadline: Option<Instant> = None;
     loop {
@@ -251,7 +258,7 @@ async fn run(
             Some(cmd) = cmd_rx.recv() => match cmd {
                 Command::ScannerStatus { scanner_id, connected } => {
                     st.scanners.insert(scanner_id.clone(), connected);
-                    if st.connected {
+                    if st.connected && st.awaiting_rel.is_empty() {
                         st.submit_control(st.s.topics.scanner_status(&scanner_id), scanner_status_payload(connected));
                     }
                 }
@@ -329,6 +336,7 @@ impl State {
             LinkEvent::Up {
                 session_present,
                 max_packet_size,
+                pending_rel,
             } => {
                 self.connected = true;
                 self.stats.connected.store(true, Ordering::Relaxed);
@@ -343,15 +351,8 @@ impl State {
                 self.read_cursor = None;
                 self.page.clear();
                 self.exhausted = false;
-                self.submit_control(self.s.topics.status(), gateway_status_payload(true));
-                let scanners: Vec<(String, bool)> =
-                    self.scanners.iter().map(|(k, v)| (k.clone(), *v)).collect();
-                for (id, c) in scanners {
-                    self.submit_control(
-                        self.s.topics.scanner_status(&id),
-                        scanner_status_payload(c),
-                    );
-                }
+                self.awaiting_rel = pending_rel.into_iter().collect();
+                self.status_due = true;
                 self.fill();
             }
             LinkEvent::Sent(pkid) => match self.fifo.pop_front() {
@@ -361,6 +362,10 @@ impl State {
                 None => tracing::warn!(pkid, "outgoing publish that the publisher did not submit"),
             },
             LinkEvent::Acked(pkid) => {
+                if !self.inflight.contains_key(&pkid) && self.awaiting_rel.remove(&pkid) {
+                    self.fill();
+                    return;
+                }
                 match self.inflight.remove(&pkid) {
                     Some(Slot::Record { id, appended_at_us }) => {
                         self.stats.acked.fetch_add(1, Ordering::Relaxed);
@@ -401,6 +406,7 @@ impl State {
                 self.stats.connection_errors.fetch_add(1, Ordering::Relaxed);
                 self.stats.connected.store(false, Ordering::Relaxed);
                 self.connected = false;
+                self.awaiting_rel.clear();
                 self.fifo.clear();
                 self.inflight.clear();
                 self.page.clear();
@@ -435,7 +441,19 @@ impl State {
 
     /// Submits records until the in-flight window is full.
     fn fill(&mut self) {
-        if !self.connected || self.stop_submitting {
+        if !self.connected || !self.awaiting_rel.is_empty() {
+            return;
+        }
+        if self.status_due {
+            self.status_due = false;
+            self.submit_control(self.s.topics.status(), gateway_status_payload(true));
+            let scanners: Vec<(String, bool)> =
+                self.scanners.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            for (id, c) in scanners {
+                self.submit_control(self.s.topics.scanner_status(&id), scanner_status_payload(c));
+            }
+        }
+        if self.stop_submitting {
             return;
         }
         let v5 = self.s.protocol == ProtocolVersion::V5;

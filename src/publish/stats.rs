@@ -150,3 +150,26 @@ pub struct PublisherSnapshot {
     /// The outbox.
     pub outbox: OutboxStats,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_quantiles_are_bucket_upper_edges() {
+        let h = LatencyHistogram::default();
+        assert_eq!(h.quantile(0.99), None);
+        for us in 0..1000 {
+            h.record(us * 10); // 0 .. 9.99 ms
+        }
+        assert_eq!(h.count(), 1000);
+        let p50 = h.quantile(0.5).unwrap().as_micros();
+        assert!((4950..=5050).contains(&p50), "{p50}");
+        let p99 = h.quantile(0.99).unwrap().as_micros();
+        assert!((9850..=9950).contains(&p99), "{p99}");
+        h.record(5_000_000); // beyond the last bucket: reported as the maximum
+        assert_eq!(h.quantile(1.0).unwrap(), Duration::from_secs(5));
+        h.reset();
+        assert_eq!(h.count(), 0);
+    }
+}

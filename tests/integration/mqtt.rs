@@ -197,6 +197,25 @@ async fn full_outbox_rejects_scans_loudly_and_accepts_again_after_delivery() {
     h.join().await;
 }
 
+/// rumqttc alone retries as fast as errors return (hundreds of thousands of times a second);
+/// the publisher waits with capped exponential back-off. Virtual time: 60 s pass instantly.
+#[tokio::test(start_paused = true)]
+async fn reconnects_back_off_instead_of_spinning() {
+    let port = crate::util::free_port(); // nothing listens there
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(&OutboxConfig::at(dir.path())).unwrap();
+    let mut cfg = mqtt_config(&format!("mqtt://127.0.0.1:{port}"), "s4s/v1");
+    cfg.reconnect_min = Duration::from_millis(250);
+    cfg.reconnect_max = Duration::from_secs(5);
+    let (h, token) = start(&cfg, "gw-backoff", &outbox);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let n = h.snapshot().connection_errors;
+    // 250 ms doubling to 5 s, each wait jittered to 50–100 %: between ~10 and ~35 attempts.
+    assert!((5..=40).contains(&n), "{n} connection attempts in 60 s");
+    token.cancel();
+    h.join().await;
+}
+
 /// Interoperability with the system Mosquitto (`--features mosquitto-tests`).
 #[cfg(feature = "mosquitto-tests")]
 mod mosquitto {
@@ -285,6 +304,35 @@ mod mosquitto {
         let st = late.next(WAIT).await.expect("retained status");
         assert!(st.retain);
         assert_eq!(st.payload, br#"{"online":false}"#);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn qos_2_delivers_and_removes_on_pubcomp() {
+        for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
+            let broker = Mosquitto::start("allow_anonymous true");
+            let mut sub =
+                Subscriber::connect(broker.port, "q2-sub", "s4s/#", false, protocol).await;
+            let dir = tempfile::tempdir().unwrap();
+            let outbox = Outbox::open(&OutboxConfig::at(dir.path())).unwrap();
+            let mut cfg = mqtt_config(&broker.url(), "s4s/v1");
+            cfg.qos = gs1_gateway::publish::Qos::ExactlyOnce;
+            cfg.protocol = protocol;
+            let (h, token) = start(&cfg, "gw-q2", &outbox);
+            let mut ids = Vec::new();
+            for _ in 0..30 {
+                ids.push(append_event(&outbox, "gw-q2", "s1").await.event_id);
+            }
+            h.wait_until(WAIT, |s| s.acked == 30 && s.outbox.depth == 0)
+                .await
+                .expect("all completed with PUBCOMP and removed");
+            for id in ids {
+                let got = sub.next_on("/scan", WAIT).await.expect("event");
+                let ev: ScanEvent = serde_json::from_slice(&got.payload).unwrap();
+                assert_eq!(ev.event_id, id, "{protocol:?}");
+            }
+            token.cancel();
+            h.join().await;
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
