@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use gs1_gateway::decode::{self, DecodeError, Decoder, DecoderKind, FormatSet, Symbol};
+use gs1_gateway::decode::{self, DecodeError, Decoder, DecoderKind, FormatSet, Strategy, Symbol};
 use serde::Serialize;
 
 use super::DecodeArgs;
@@ -82,7 +82,12 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
         let file = path.to_string_lossy();
         let started = Instant::now();
         let result = decode::load_image(path).and_then(|img| {
-            let outcome = decoder.decode(&img, args.fast)?;
+            let strategy = if args.fast {
+                Strategy::FastOnly
+            } else {
+                Strategy::Both
+            };
+            let outcome = decoder.decode(&img, strategy)?;
             Ok((img.width(), img.height(), outcome))
         });
         let ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;

@@ -86,6 +86,13 @@ impl Confirmer {
         out
     }
 
+    /// True when this symbol was already reported and is being held off.
+    pub fn is_reported(&self, symbol: &Symbol) -> bool {
+        self.seen
+            .get(&(symbol.symbology.clone(), symbol.data.clone()))
+            .is_some_and(|s| s.reported)
+    }
+
     /// Number of symbols currently tracked (pending confirmation or held off).
     pub fn tracked(&self) -> usize {
         self.seen.len()

@@ -572,8 +572,9 @@ impl Decoder {
         Ok(finish(found, Pass::Fast))
     }
 
-    /// The thorough pass: contrast stretch, inversion and a 2× pyramid level, each with the
-    /// backend's "try harder". Costs several fast passes; the camera source bounds its rate.
+    /// The thorough pass: contrast stretch, inversion, rotations for linear symbols and a 2×
+    /// pyramid level, each with the backend's "try harder"; later steps run only while nothing
+    /// was found. Costs several fast passes; the camera source bounds its rate.
     pub fn thorough(&mut self, image: &GrayImage) -> Result<FrameOutcome, DecodeError> {
         check_size(image)?;
         let mut found = Vec::new();
@@ -587,40 +588,84 @@ impl Decoder {
                     .read(&inverted, &self.formats, Effort::Thorough)?,
             );
         }
-        if found.is_empty() {
-            // Small symbols (modules of 1–2 px) read better twice as large; very large frames
-            // are left to the backend's own downscaling.
-            if base.width().max(base.height()) <= 1600 {
-                let big = preprocess::upscale_double(base);
-                let mut more = self.backend.read(&big, &self.formats, Effort::Thorough)?;
+        if found.is_empty() && self.formats.any_linear() {
+            // Backends read linear symbols along rows (and columns); a long, thin label more
+            // than a few degrees off axis is crossed by no single row. Steps of 22.5° (the
+            // backends add 90°) leave at most 11.25° to cover.
+            let linear = FormatSet::new(self.formats.iter().filter(|f| f.is_linear()));
+            for degrees in [22.5f32, 45.0, 67.5] {
+                let (rotated, back) = preprocess::rotate(base, degrees);
+                let mut more = self.backend.read(&rotated, &linear, Effort::Thorough)?;
                 for c in &mut more {
                     for p in &mut c.points {
-                        *p = (p.0 / 2.0, p.1 / 2.0);
+                        *p = back(*p);
                     }
                 }
                 found.extend(more);
+                if !found.is_empty() {
+                    break;
+                }
             }
+        }
+        if found.is_empty() && base.width().max(base.height()) <= 1600 {
+            // Small symbols (modules of 1–2 px) read better twice as large; very large frames
+            // are left to the backend's own downscaling.
+            let big = preprocess::upscale_double(base);
+            let mut more = self.backend.read(&big, &self.formats, Effort::Thorough)?;
+            for c in &mut more {
+                for p in &mut c.points {
+                    *p = (p.0 / 2.0, p.1 / 2.0);
+                }
+            }
+            found.extend(more);
         }
         Ok(finish(found, Pass::Thorough))
     }
 
-    /// Fast pass, then the thorough pass when the fast pass found no valid symbol and `fast_only`
-    /// is false.
+    /// Runs the passes `strategy` asks for and merges their symbols.
     pub fn decode(
         &mut self,
         image: &GrayImage,
-        fast_only: bool,
+        strategy: Strategy,
     ) -> Result<FrameOutcome, DecodeError> {
         let fast = self.fast(image)?;
-        if !fast.symbols.is_empty() || fast_only {
+        let run_thorough = match strategy {
+            Strategy::FastOnly => false,
+            Strategy::ThoroughIfNothing => fast.symbols.is_empty(),
+            Strategy::Both => true,
+        };
+        if !run_thorough {
             return Ok(fast);
         }
         let mut thorough = self.thorough(image)?;
+        let mut symbols = fast.symbols;
+        for s in thorough.symbols {
+            if !symbols
+                .iter()
+                .any(|o| o.symbology == s.symbology && o.data == s.data)
+            {
+                symbols.push(s);
+            }
+        }
         let mut rejected = fast.rejected;
         rejected.append(&mut thorough.rejected);
-        thorough.rejected = rejected;
-        Ok(thorough)
+        Ok(FrameOutcome {
+            symbols,
+            rejected,
+            pass: Pass::Thorough,
+        })
     }
+}
+
+/// Which passes [`Decoder::decode`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// The fast pass only (`decode --fast`).
+    FastOnly,
+    /// The thorough pass only when the fast pass found no valid symbol.
+    ThoroughIfNothing,
+    /// Both passes, merged: finds every symbol in a still image (`decode` without `--fast`).
+    Both,
 }
 
 fn check_size(image: &GrayImage) -> Result<(), DecodeError> {
@@ -723,7 +768,7 @@ mod tests {
     fn zero_size_frames_are_errors() {
         let mut d = Decoder::new(DecoderKind::Rxing, FormatSet::all()).unwrap();
         assert!(matches!(
-            d.decode(&GrayImage::new(0, 10), false),
+            d.decode(&GrayImage::new(0, 10), Strategy::Both),
             Err(DecodeError::EmptyImage { .. })
         ));
     }
@@ -732,7 +777,10 @@ mod tests {
     fn flat_frame_has_no_symbol() {
         let mut d = Decoder::new(DecoderKind::Rxing, FormatSet::all()).unwrap();
         let out = d
-            .decode(&GrayImage::from_pixel(320, 240, image::Luma([200])), false)
+            .decode(
+                &GrayImage::from_pixel(320, 240, image::Luma([200])),
+                Strategy::Both,
+            )
             .unwrap();
         assert!(out.symbols.is_empty());
     }

@@ -116,6 +116,51 @@ pub fn upscale_double(image: &GrayImage) -> GrayImage {
     )
 }
 
+/// Rotates by `degrees` (counter-clockwise, about the centre) onto a canvas large enough for
+/// the whole image, filling with the image's median grey so no artificial edge appears. Returns
+/// the rotated image and a function mapping its pixel coordinates back to the original.
+pub fn rotate(image: &GrayImage, degrees: f32) -> (GrayImage, impl Fn((f32, f32)) -> (f32, f32)) {
+    let a = degrees.to_radians();
+    let (c, s) = (a.cos(), a.sin());
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let ow = (w * c.abs() + h * s.abs()).ceil();
+    let oh = (w * s.abs() + h * c.abs()).ceil();
+    let (cx, cy, ocx, ocy) = (w / 2.0, h / 2.0, ow / 2.0, oh / 2.0);
+    let fill = median(image);
+    let to_source = move |(x, y): (f32, f32)| {
+        let (dx, dy) = (x - ocx, y - ocy);
+        (c * dx - s * dy + cx, s * dx + c * dy + cy)
+    };
+    let src = image.as_raw();
+    let (iw, ih) = (image.width() as i64, image.height() as i64);
+    let out = GrayImage::from_fn(ow as u32, oh as u32, |x, y| {
+        let (sx, sy) = to_source((x as f32 + 0.5, y as f32 + 0.5));
+        let (xi, yi) = ((sx - 0.5).round() as i64, (sy - 0.5).round() as i64);
+        if xi < 0 || yi < 0 || xi >= iw || yi >= ih {
+            image::Luma([fill])
+        } else {
+            image::Luma([src[(yi * iw + xi) as usize]])
+        }
+    });
+    (out, to_source)
+}
+
+fn median(image: &GrayImage) -> u8 {
+    let mut hist = [0usize; 256];
+    for p in image.as_raw() {
+        hist[usize::from(*p)] += 1;
+    }
+    let half = image.as_raw().len() / 2;
+    let mut acc = 0;
+    for (v, n) in hist.iter().enumerate() {
+        acc += n;
+        if acc > half {
+            return v as u8;
+        }
+    }
+    255
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,9 @@
 //! CONTRACT: every source produces `RawScan` values; the pipeline parses them with
 //! [`crate::gs1::parse`].
 
+pub mod camera;
+pub mod folder;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
