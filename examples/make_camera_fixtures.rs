@@ -280,7 +280,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             let mut f = frame(&mut bg_rng);
             if i < 8 {
                 let x = -(i64::from(sym.width()) / 2) + i64::from(i) * 160;
-                place(&mut f, &sym, x, 200);
+                // Through the middle of the view, where a fixed camera is aimed.
+                place(&mut f, &sym, x, 360 - i64::from(sym.height()) / 2);
             }
             save_jpeg(&f, &seq.join(format!("frame-{i:02}.jpg")), 75)?;
         }

@@ -633,7 +633,8 @@ fn decode_loop(
     cancel: &CancellationToken,
 ) {
     let mut confirmer = Confirmer::new(settings.hold_off, settings.confirm_window);
-    let mut last_thorough: Option<Instant> = None;
+    // The first thorough pass waits one interval: a camera's first frames are often dark.
+    let mut last_thorough = Instant::now();
     while let Some(frame) = slot.take(cancel) {
         let frame = match settings.roi {
             Some(roi) => match preprocess::crop(&frame, roi) {
@@ -654,9 +655,8 @@ fn decode_loop(
             }
         };
         let nothing_new = outcome.symbols.iter().all(|s| confirmer.is_reported(s));
-        let due = last_thorough.is_none_or(|t| t.elapsed() >= settings.thorough_interval);
-        if nothing_new && due {
-            last_thorough = Some(Instant::now());
+        if nothing_new && last_thorough.elapsed() >= settings.thorough_interval {
+            last_thorough = Instant::now();
             bump(&stats.thorough);
             if let Ok(more) = decoder.thorough(&frame) {
                 for s in more.symbols {
