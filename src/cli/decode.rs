@@ -72,7 +72,7 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     let kind: DecoderKind = args.decoder.parse().context("--decoder")?;
     let formats = match &args.formats {
         Some(list) => FormatSet::parse_list(list).context("--formats")?,
-        None => FormatSet::all(),
+        None => FormatSet::default(),
     };
     let mut decoder = Decoder::new(kind, formats).context("--decoder")?;
     let stdout = std::io::stdout();

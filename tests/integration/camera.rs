@@ -100,7 +100,7 @@ fn show(symbols: &[decode::Symbol]) -> Vec<(String, String)> {
 
 /// Decodes `path` with both passes and checks it gives exactly `expected` (order free).
 fn assert_exact(kind: DecoderKind, path: &Path, expected: &[&Label]) {
-    let mut d = Decoder::new(kind, FormatSet::all()).unwrap();
+    let mut d = Decoder::new(kind, FormatSet::default()).unwrap();
     let out = d.decode(&load(path), Strategy::Both).unwrap();
     let got: Vec<(String, Vec<u8>)> = out
         .symbols
@@ -171,7 +171,7 @@ fn check_degraded(kind: DecoderKind, known_gaps: &[&str]) {
             let path = fixtures().join("degraded").join(&file);
             if known_gaps.contains(&file.as_str()) || rxing_cannot(kind, &l.name) {
                 // A gap is a miss, never a wrong read.
-                let mut d = Decoder::new(kind, FormatSet::all()).unwrap();
+                let mut d = Decoder::new(kind, FormatSet::default()).unwrap();
                 let out = d.decode(&load(&path), Strategy::Both).unwrap();
                 for s in &out.symbols {
                     assert!(
@@ -229,7 +229,7 @@ fn decode_two_symbols_in_one_frame() {
 #[test]
 fn decode_empty_frames_find_nothing() {
     for kind in backends() {
-        let mut d = Decoder::new(kind, FormatSet::all()).unwrap();
+        let mut d = Decoder::new(kind, FormatSet::default()).unwrap();
         for name in ["noise.jpg", "stripes.jpg", "checker.jpg"] {
             let out = d
                 .decode(&load(&fixtures().join("empty").join(name)), Strategy::Both)
@@ -265,7 +265,7 @@ fn decode_bad_input_gives_typed_errors() {
         Err(DecodeError::Io { .. })
     ));
     for kind in backends() {
-        let mut d = Decoder::new(kind, FormatSet::all()).unwrap();
+        let mut d = Decoder::new(kind, FormatSet::default()).unwrap();
         assert!(matches!(
             d.decode(&GrayImage::new(0, 0), Strategy::Both),
             Err(DecodeError::EmptyImage { .. })
@@ -428,7 +428,7 @@ fn frames(name: &str, pace_ms: u64) -> Frames {
 fn camera_pipeline_emits_one_scan_per_label_pass() {
     for kind in backends() {
         let want = label("product-dm");
-        let decoder = Decoder::new(kind, FormatSet::all()).unwrap();
+        let decoder = Decoder::new(kind, FormatSet::default()).unwrap();
         let (scans, stats) = run_pipeline(
             Script(vec![Some(frames("product-dm", 66))]),
             decoder,
@@ -482,7 +482,7 @@ fn camera_pipeline_latest_frame_wins_under_slow_decoder() {
         delay: Duration::from_millis(150),
         seen: seen.clone(),
     };
-    let decoder = Decoder::with_backend(Box::new(slow), FormatSet::all());
+    let decoder = Decoder::with_backend(Box::new(slow), FormatSet::default());
     let src = Frames {
         frames: imgs.into_iter(),
         pace: Duration::from_millis(10),
@@ -518,7 +518,7 @@ fn camera_pipeline_survives_disconnect_and_absent_camera() {
         None,
         Some(frames("product-dm", 30)),
     ]);
-    let decoder = Decoder::new(DecoderKind::Rxing, FormatSet::all()).unwrap();
+    let decoder = Decoder::new(DecoderKind::Rxing, FormatSet::default()).unwrap();
     let mut s = settings();
     // Out of view for longer than the hold-off across the reconnect: a second scan is right.
     s.hold_off = Duration::from_millis(1);
@@ -563,7 +563,7 @@ fn camera_frames_of_wrong_size_are_counted_not_fatal() {
     let cancel = CancellationToken::new();
     let p = camera::spawn_pipeline(
         Box::new(Once(false)),
-        Decoder::new(DecoderKind::Rxing, FormatSet::all()).unwrap(),
+        Decoder::new(DecoderKind::Rxing, FormatSet::default()).unwrap(),
         settings(),
         tx,
         cancel.clone(),
