@@ -30,7 +30,8 @@ GS1_GATEWAY_MOSQUITTO_TESTS=1 cargo test --features mosquitto-tests
 if [ "${SKIP_ZXING_CPP:-0}" != "1" ]; then
     echo "==> cargo clippy + test with the zxing-cpp decoder backend"
     cargo clippy --all-targets --features zxing-cpp -- -D warnings
-    cargo test --features zxing-cpp --test integration decode
+    cargo test --features zxing-cpp --test integration camera::
+    cargo test --features zxing-cpp --lib decode::
 fi
 
 if command -v systemd-analyze >/dev/null 2>&1 && [ -f systemd/gs1-gateway.service ]; then

@@ -110,7 +110,7 @@ pub struct DecodeArgs {
     /// Decoder backend: rxing or zxing-cpp.
     #[arg(long, default_value = "rxing")]
     pub decoder: String,
-    /// Comma-separated list of formats to look for (default: all supported).
+    /// Comma-separated list of formats to look for (default: all supported except UPC-E).
     #[arg(long, value_name = "LIST")]
     pub formats: Option<String>,
     /// Fast pass only (no thorough retry).

@@ -33,6 +33,9 @@ pub mod stdin;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub mod camera;
+pub mod folder;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
