@@ -484,6 +484,26 @@ fn the_validators_are_real() {
 }
 
 #[test]
+fn gs1_examples_pass_the_schema_and_our_rules() {
+    let dir = root().join("tests/data/epcis/examples");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let errors = schema_errors(epcis_validator(), &doc);
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        assert_eq!(
+            epcis::validate_epcis_rules(&doc),
+            Ok(()),
+            "{}",
+            path.display()
+        );
+        n += 1;
+    }
+    assert_eq!(n, 6);
+}
+
+#[test]
 fn epcis_mapping_follows_the_issue() {
     let (_, event, interop) = cases()
         .into_iter()
