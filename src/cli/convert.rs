@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use gs1_gateway::event::{ScanEvent, SCAN_EVENT_SCHEMA};
-use gs1_gateway::interop::{Format, Interop, InteropConfig, InteropError};
+use gs1_gateway::interop::{epcis, Format, Interop, InteropConfig, InteropError};
 use time::OffsetDateTime;
 
 use super::ConvertArgs;
@@ -145,12 +145,27 @@ fn convert_line(bytes: &[u8], format: Format, interop: &Interop) -> Result<Vec<u
             event.schema
         )));
     }
-    interop
+    let doc = interop
         .render(format, &event, OffsetDateTime::now_utc())
         .map_err(|e| match e {
             InteropError::NotApplicable { .. } => LineError::Skip(e.to_string()),
             other => LineError::Bad(format!("event {}: {other}", event.event_id)),
-        })
+        })?;
+    if format == Format::Epcis {
+        // The rules the EPCIS JSON Schema does not enforce; a breach here is a gateway bug, and
+        // a document that breaks them must not reach a repository.
+        let value: serde_json::Value = serde_json::from_slice(&doc)
+            .map_err(|e| LineError::Bad(format!("event {}: {e}", event.event_id)))?;
+        if let Err(violations) = epcis::validate_epcis_rules(&value) {
+            let list: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            return Err(LineError::Bad(format!(
+                "event {}: generated EPCIS breaks {}",
+                event.event_id,
+                list.join("; ")
+            )));
+        }
+    }
+    Ok(doc)
 }
 
 /// serde_json quotes offending string values in its messages (`invalid type: string "…"`); a

@@ -555,6 +555,22 @@ mod tests {
     }
 
     #[test]
+    fn formats_name_their_topic_and_content_type() {
+        let table: Vec<(&str, &str)> = [Format::Json, Format::Epcis, Format::Fhir]
+            .iter()
+            .map(|f| (f.topic_suffix(), f.content_type()))
+            .collect();
+        assert_eq!(
+            table,
+            [
+                ("scan", "application/json"),
+                ("epcis", "application/ld+json"),
+                ("fhir", "application/fhir+json")
+            ]
+        );
+    }
+
+    #[test]
     fn unknown_keys_are_rejected() {
         let err = toml::from_str::<InteropConfig>("formatz = [\"json\"]").unwrap_err();
         assert!(err.to_string().contains("unknown field"), "{err}");

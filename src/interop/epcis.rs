@@ -652,7 +652,8 @@ fn check_event(e: &Value, base: &str, prefixes: &[String], out: &mut Vec<EpcisRu
         return;
     };
     let action = obj.get("action").and_then(Value::as_str);
-    if obj.contains_key("ilmd") && action != Some("ADD") {
+    // TransformationEvents have no action and may carry ilmd for their outputs.
+    if obj.contains_key("ilmd") && action.is_some() && action != Some("ADD") {
         out.push(violation(
             &format!("{base}/ilmd"),
             "ilmd (instance/lot master data) is only allowed on events with action ADD",

@@ -174,13 +174,18 @@ pub fn parse(input: &str) -> Result<HibcData, HibcError> {
     if let Some((i, c)) = data.char_indices().find(|(_, c)| !c.is_ascii()) {
         return Err(HibcError::BadCharacter(c, i));
     }
-    let (body, check) = data.split_at(data.len() - 1);
-    let found = char::from(check.as_bytes()[0]);
+    let (mut body, check) = data.split_at(data.len() - 1);
+    let mut found = char::from(check.as_bytes()[0]);
     let expected = check_character(body)?;
     if found != expected {
-        // A value 38 check character is a space, which some scanners trim; nothing to repair
-        // here, so report it like any other mismatch.
-        return Err(HibcError::CheckCharacter { found, expected });
+        // A check character of value 38 is a space, which scanners and keyboard wedges often
+        // trim: accept data whose own check character would be that space.
+        if check_character(data)? == ' ' {
+            body = data;
+            found = ' ';
+        } else {
+            return Err(HibcError::CheckCharacter { found, expected });
+        }
     }
     let body = &body[1..];
     let first = body
@@ -550,6 +555,46 @@ mod tests {
         assert_eq!(d.primary.unwrap().product, "BJC5D6E7");
         // The human-readable form with its start/stop characters.
         assert!(parse(&format!("*{primary}*")).is_ok());
+    }
+
+    #[test]
+    fn a_trimmed_space_check_character_is_accepted() {
+        // Find a primary whose check character is a space, then drop it as a scanner would.
+        let body = (0..100_000)
+            .map(|n| format!("+A123P{n}0"))
+            .find(|b| check_character(b) == Ok(' '))
+            .expect("some product number gives a space check character");
+        let d = parse(&body).unwrap();
+        assert_eq!(d.check, ' ');
+        assert_eq!(parse(&format!("{body} ")).unwrap(), d);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn generated_codes_round_trip(
+            lic in "[A-Z][A-Z0-9]{3}",
+            product in "[A-Z0-9]{1,18}",
+            uom in 0u8..=9,
+            lot in "[A-Z0-9]{1,18}",
+            (y, m, d) in (0i32..100, 1u8..=12, 1u8..=28),
+            qty in proptest::option::of(0u32..100),
+        ) {
+            let q = qty.map(|q| format!("8{q:02}")).unwrap_or_default();
+            let code = with_check(&format!("+{lic}{product}{uom}/$${q}3{y:02}{m:02}{d:02}{lot}"));
+            let h = parse(&code).unwrap();
+            let p = h.primary.unwrap();
+            proptest::prop_assert_eq!((p.labeler, p.product, p.unit_of_measure), (lic, product, uom));
+            proptest::prop_assert_eq!(h.lot, Some(lot));
+            proptest::prop_assert_eq!(h.quantity, qty);
+            let date = Date::from_calendar_date(2000 + y, Month::try_from(m).unwrap(), d).unwrap();
+            proptest::prop_assert_eq!(h.expiry, Some(HibcDate::Day(date)));
+        }
+
+        #[test]
+        fn arbitrary_input_never_panics(s in "\\PC{0,60}", plus in proptest::prelude::any::<bool>()) {
+            let input = if plus { format!("+{s}") } else { s };
+            let _ = parse(&input);
+        }
     }
 
     #[test]

@@ -508,6 +508,26 @@ fn the_validators_are_real() {
 }
 
 #[test]
+fn gs1_examples_pass_the_schema_and_our_rules() {
+    let dir = root().join("tests/data/epcis/examples");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let errors = schema_errors(epcis_validator(), &doc);
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        assert_eq!(
+            epcis::validate_epcis_rules(&doc),
+            Ok(()),
+            "{}",
+            path.display()
+        );
+        n += 1;
+    }
+    assert_eq!(n, 6);
+}
+
+#[test]
 fn epcis_mapping_follows_the_issue() {
     let (_, event, interop) = cases()
         .into_iter()
@@ -1055,6 +1075,22 @@ fn asyncapi_describes_every_topic_with_the_schemas_we_validate_against() {
     // The dedupe rule is documented.
     let text = std::fs::read_to_string(root().join("docs/asyncapi.yaml")).unwrap();
     assert!(text.contains("event_id") && text.contains("at-least-once"));
+}
+
+#[test]
+fn asyncapi_document_is_valid_asyncapi_3() {
+    let schema = load_json("tests/data/asyncapi/asyncapi-3.0.0.schema.json");
+    let validator = jsonschema::options()
+        .with_draft(Draft::Draft7)
+        .offline()
+        .build(&schema)
+        .expect("the AsyncAPI 3.0.0 schema compiles");
+    let mut doc = asyncapi();
+    let errors = schema_errors(&validator, &doc);
+    assert!(errors.is_empty(), "docs/asyncapi.yaml: {errors:#?}");
+    // Control: an AsyncAPI 2 verb is rejected.
+    doc["operations"]["publishScan"]["action"] = json!("publish");
+    assert!(!validator.is_valid(&doc));
 }
 
 #[test]
