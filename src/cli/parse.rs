@@ -1,9 +1,226 @@
-//! `gs1-gateway parse`.
+//! `gs1-gateway parse`: one JSON object per input, one per line, in input order.
+//!
+//! Exit status: 0 when every input is valid GS1 data, 1 when any is not, 2 on usage errors
+//! (returned as `Err`, which `main` maps to 2). A closed stdout (`| head`) ends quietly.
 
+use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use gs1_gateway::gs1::{self, Gs1Message, ParseError, ParseOptions};
 
 use super::ParseArgs;
 
-pub fn run(_args: ParseArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`parse` is not built yet")
+pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
+    if args.inputs.is_empty() {
+        bail!("no input given: pass inputs as arguments, or `-` to read one per line from standard input");
+    }
+    let stem = args.dl_stem.trim();
+    if !(stem.starts_with("https://") || stem.starts_with("http://")) || stem.len() < 9 {
+        bail!("--dl-stem must be an http:// or https:// URL, e.g. https://id.gs1.org");
+    }
+    let options = ParseOptions {
+        strict: args.strict,
+        permit_unknown_ais: args.permit_unknown_ais,
+        permit_zero_suppressed_gtin: args.permit_zero_suppressed_gtin,
+        ..ParseOptions::default()
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut all_ok = true;
+    let mut line = Vec::with_capacity(256);
+    let mut unescaped = Vec::with_capacity(256);
+    let mut json = Vec::with_capacity(1024);
+    for arg in &args.inputs {
+        if arg == "-" {
+            let stdin = io::stdin();
+            let mut reader = io::BufReader::with_capacity(1 << 16, stdin.lock());
+            loop {
+                line.clear();
+                let n = reader
+                    .read_until(b'\n', &mut line)
+                    .context("reading standard input")?;
+                if n == 0 {
+                    break;
+                }
+                while matches!(line.last(), Some(b'\n' | b'\r')) {
+                    line.pop();
+                }
+                unescape_gs(&line, &mut unescaped);
+                json.clear();
+                all_ok &= write_result(&mut json, &line, &unescaped, &options, stem);
+                out.write_all(&json)?;
+            }
+        } else {
+            unescape_gs(arg.as_bytes(), &mut unescaped);
+            json.clear();
+            all_ok &= write_result(&mut json, arg.as_bytes(), &unescaped, &options, stem);
+            out.write_all(&json)?;
+        }
+    }
+    out.flush()?;
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `\x1d` (either case) spells GS, since a shell argument cannot easily carry the byte itself.
+fn unescape_gs(input: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut i = 0;
+    while i < input.len() {
+        if input[i] == b'\\'
+            && input.len() - i >= 4
+            && input[i + 1] == b'x'
+            && input[i + 2] == b'1'
+            && matches!(input[i + 3], b'd' | b'D')
+        {
+            out.push(0x1d);
+            i += 4;
+        } else {
+            out.push(input[i]);
+            i += 1;
+        }
+    }
+}
+
+/// Writes one JSON line; returns whether the input was valid.
+fn write_result(
+    out: &mut Vec<u8>,
+    original: &[u8],
+    data: &[u8],
+    options: &ParseOptions,
+    stem: &str,
+) -> bool {
+    out.extend_from_slice(b"{\"input\":");
+    json_str(out, &String::from_utf8_lossy(original));
+    match gs1::parse(data, options) {
+        Ok(msg) => {
+            write_ok(out, &msg, stem);
+            true
+        }
+        Err(e) => {
+            write_err(out, &e);
+            false
+        }
+    }
+}
+
+fn write_ok(out: &mut Vec<u8>, msg: &Gs1Message, stem: &str) {
+    out.extend_from_slice(b",\"ok\":true,\"symbology\":");
+    match &msg.symbology {
+        Some(s) => json_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"elements\":[");
+    for (i, e) in msg.elements.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"ai\":");
+        json_str(out, &e.ai);
+        out.extend_from_slice(b",\"title\":");
+        json_str(out, e.title());
+        out.extend_from_slice(b",\"value\":");
+        json_str(out, &e.value);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"hri\":");
+    json_str(out, &msg.hri());
+    out.extend_from_slice(b",\"digital_link\":");
+    match msg.digital_link(stem) {
+        Ok(uri) => json_str(out, &uri),
+        Err(_) => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"warnings\":[");
+    for (i, w) in msg.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_str(out, w);
+    }
+    out.extend_from_slice(b"]}\n");
+}
+
+fn write_err(out: &mut Vec<u8>, e: &ParseError) {
+    out.extend_from_slice(b",\"ok\":false,\"error\":{\"kind\":");
+    json_str(out, &e.kind);
+    out.extend_from_slice(b",\"message\":");
+    json_str(out, &e.message);
+    out.extend_from_slice(b",\"ai\":");
+    match &e.ai {
+        Some(ai) => json_str(out, ai),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"span\":");
+    match e.span {
+        Some((s, t)) => {
+            out.push(b'[');
+            out.extend_from_slice(s.to_string().as_bytes());
+            out.push(b',');
+            out.extend_from_slice(t.to_string().as_bytes());
+            out.push(b']');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    if let Some(sym) = &e.symbology {
+        out.extend_from_slice(b",\"symbology\":");
+        json_str(out, sym);
+    }
+    out.extend_from_slice(b"}}\n");
+}
+
+/// A JSON string literal (RFC 8259 escaping; control characters such as GS as `\u001d`).
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        if esc.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.extend_from_slice(esc);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_escape_control_characters() {
+        let mut out = Vec::new();
+        json_str(&mut out, "a\u{1d}b\"c\\");
+        assert_eq!(out, br#""a\u001db\"c\\""#);
+        let v: String = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v, "a\u{1d}b\"c\\");
+    }
+
+    #[test]
+    fn backslash_x1d_spells_gs() {
+        let mut out = Vec::new();
+        unescape_gs(br"10AB\x1d21C\x1D", &mut out);
+        assert_eq!(out, b"10AB\x1d21C\x1d");
+        unescape_gs(br"(10)A\(B\x1", &mut out);
+        assert_eq!(out, br"(10)A\(B\x1");
+    }
 }

@@ -74,7 +74,7 @@ fn msg(elements: &[(&str, &str)]) -> Gs1Message {
 
 /// Element string with GS after every variable-length element but the last.
 fn element_string(elements: &[(&str, &str)]) -> String {
-    let fixed = ["00", "01", "02", "11", "15", "17", "414", "8018", "8017"];
+    let fixed = ["00", "01", "02", "11", "15", "17", "414"];
     let mut s = String::new();
     for (i, (ai, v)) in elements.iter().enumerate() {
         s.push_str(ai);
@@ -302,6 +302,7 @@ fn invalid_scan_is_still_an_event_with_the_parse_error() {
         message: "AI (01): check digit should be 2".into(),
         ai: Some("01".into()),
         span: Some((2, 16)),
+        symbology: None,
     };
     let e = builder().build(&scan("0109506000134353"), Err(&err), 3);
     assert!(!e.valid);
@@ -322,6 +323,7 @@ fn non_utf8_data_is_kept_exactly_in_raw_hex() {
         message: "not GS1 data".into(),
         ai: None,
         span: Some((2, 3)),
+        symbology: None,
     };
     let s = scan_at("bay-1", b"AB\xff\x1dC", T0);
     let e = builder().build(&s, Err(&err), 1);
@@ -346,7 +348,7 @@ fn wristband() -> [(&'static str, &'static str); 4] {
         ("8018", PATIENT_GSRN),
         ("8019", "1234"),
         ("91", "RA7:MRN0012345"),
-        ("93", "SMITH^JANE^19800101"),
+        ("93", "SMITH/JANE/19800101"),
     ]
 }
 
@@ -367,7 +369,7 @@ fn wristband_is_pseudonymised_and_names_dropped_everywhere() {
     assert_eq!(e.gsrn.as_deref(), Some(p.as_str()));
     assert_eq!(e.srin.as_deref(), Some("1234"));
     assert_eq!(e.nhs_number, None);
-    assert_eq!(e.raw, format!("8018{p}80191234"));
+    assert_eq!(e.raw, format!("8018{p}\u{1d}80191234"));
     assert_eq!(
         e.hri.as_deref(),
         Some(format!("(8018){p}(8019)1234").as_str())
@@ -398,10 +400,15 @@ fn wristband_is_pseudonymised_and_names_dropped_everywhere() {
 
 #[test]
 fn wristband_redaction_keeps_gs_structure_when_names_come_first() {
-    let els = [("8018", PATIENT_GSRN), ("93", "SMITH^JANE"), ("8019", "12")];
-    let raw = format!("8018{PATIENT_GSRN}93SMITH^JANE\u{1d}801912");
+    let els = [("8018", PATIENT_GSRN), ("93", "SMITH/JANE"), ("8019", "12")];
+    let raw = format!("8018{PATIENT_GSRN}\u{1d}93SMITH/JANE\u{1d}801912");
     let e = builder().build(&scan(&raw), Ok(&msg(&els)), 1);
-    assert_eq!(e.raw, format!("8018{}801912", pseudo(PATIENT_GSRN)));
+    assert_eq!(e.raw, format!("8018{}\u{1d}801912", pseudo(PATIENT_GSRN)));
+    // Names last: the GS before them goes too.
+    let els = [("8018", PATIENT_GSRN), ("93", "SMITH/JANE")];
+    let raw = format!("8018{PATIENT_GSRN}\u{1d}93SMITH/JANE");
+    let e = builder().build(&scan(&raw), Ok(&msg(&els)), 1);
+    assert_eq!(e.raw, format!("8018{}", pseudo(PATIENT_GSRN)));
 }
 
 #[test]
@@ -455,7 +462,7 @@ fn publishing_nhs_numbers_is_opt_in() {
     assert_eq!(e.nhs_number.as_deref(), Some(NHS));
     assert_eq!(
         e.raw,
-        format!("8018{PATIENT_GSRN}80191234"),
+        format!("8018{PATIENT_GSRN}\u{1d}80191234"),
         "names still dropped"
     );
     assert_eq!(
@@ -485,7 +492,7 @@ fn kept_wristband_data_never_shows_the_nhs_number_in_clear() {
     let e = b.build(&scan(&element_string(&els)), Ok(&msg(&els)), 1);
     let p = pseudo(PATIENT_GSRN);
     assert_eq!(e.elements[1].value, format!("NHS{p}"));
-    assert_eq!(e.raw, format!("8018{p}91NHS{p}"));
+    assert_eq!(e.raw, format!("8018{p}\u{1d}91NHS{p}"));
     assert_no_patient_data(&serde_json::to_value(&e).unwrap());
 }
 
@@ -509,6 +516,7 @@ fn invalid_wristband_scan_is_pseudonymised_in_raw_and_error() {
         message: format!("AI (8018): {bad} has a bad check digit"),
         ai: Some("8018".into()),
         span: Some((4, 22)),
+        symbology: None,
     };
     let raw = format!("8018{bad}\u{1d}93SMITH");
     let e = builder().build(&scan(&raw), Err(&err), 1);
@@ -533,6 +541,96 @@ fn same_patient_same_pseudonym_different_patient_different() {
     let c = build(&[("8018", PATIENT2_GSRN)]);
     assert_eq!(a.gsrn, b.gsrn);
     assert_ne!(a.gsrn, c.gsrn);
+}
+
+// ---------------------------------------------------------------- with the real GS1 parser
+
+/// Parses scanner output as the daemon does: the AIM identifier travels in `symbology`.
+fn real(input: &str) -> (RawScan, Result<Gs1Message, ParseError>) {
+    let parsed = crate::gs1::parse(input.as_bytes(), &crate::gs1::ParseOptions::default());
+    let (symbology, data) = match input.strip_prefix(']') {
+        Some(rest) if rest.len() >= 2 => (Some(format!("]{}", &rest[..2])), &rest[2..]),
+        _ => (None, input),
+    };
+    let mut s = scan_at("bay-1", data.as_bytes(), T0);
+    s.symbology = symbology;
+    (s, parsed)
+}
+
+#[test]
+fn real_parser_output_in_every_input_form() {
+    let v = validator(None);
+    for (input, kind) in [
+        (
+            "]d2010950600013435217261231".to_owned() + "10ABC123\u{1d}21S1",
+            ScanKind::Product,
+        ),
+        (
+            "(01)09506000134352(17)261231(10)ABC123".to_owned(),
+            ScanKind::Product,
+        ),
+        (
+            "https://id.gs1.org/01/09506000134352/10/ABC123?17=261231".to_owned(),
+            ScanKind::Product,
+        ),
+        (format!("]d28017{STAFF_GSRN}"), ScanKind::Staff),
+        (format!("]C1414{GLN}254THEATRE3"), ScanKind::Location),
+        (format!("]C100{SSCC}"), ScanKind::Logistic),
+        ("]d28004950600013436PUMP17".to_owned(), ScanKind::Asset),
+    ] {
+        let (s, parsed) = real(&input);
+        let msg = parsed.unwrap_or_else(|e| panic!("{input}: {e}"));
+        let e = builder().build(&s, Ok(&msg), 1);
+        assert!(e.valid, "{input}");
+        assert_eq!(e.kind, kind, "{input}");
+        assert_eq!(e.raw.as_bytes(), s.data.as_slice(), "raw is exact: {input}");
+        assert!(e.digital_link.is_some(), "{input}");
+        assert_valid(&v, &serde_json::to_value(&e).unwrap());
+        if kind == ScanKind::Product {
+            assert_eq!(e.gtin.as_deref(), Some(GTIN));
+            assert_eq!(e.batch.as_deref(), Some("ABC123"));
+            assert_eq!(e.expiry, Some(date!(2026 - 12 - 31)));
+        }
+    }
+}
+
+#[test]
+fn real_wristband_is_redacted_in_every_input_form() {
+    let v = validator(None);
+    let p = pseudo(PATIENT_GSRN);
+    for input in [
+        format!("]d28018{PATIENT_GSRN}\u{1d}80191234\u{1d}93SMITH/JANE/19800101"),
+        format!("(8018){PATIENT_GSRN}(8019)1234(93)SMITH/JANE/19800101"),
+        format!("https://id.gs1.org/8018/{PATIENT_GSRN}/8019/1234?93=SMITH%2FJANE%2F19800101"),
+    ] {
+        let (s, parsed) = real(&input);
+        let msg = parsed.unwrap_or_else(|e| panic!("{input}: {e}"));
+        let e = builder().build(&s, Ok(&msg), 1);
+        assert_eq!(e.kind, ScanKind::Patient, "{input}");
+        assert_eq!(e.gsrn.as_deref(), Some(p.as_str()));
+        assert_eq!(e.srin.as_deref(), Some("1234"));
+        assert!(
+            !e.warnings.iter().any(|w| w.contains("re-rendered")),
+            "{input}: {:?}",
+            e.warnings
+        );
+        let j = serde_json::to_value(&e).unwrap();
+        assert_no_patient_data(&j);
+        assert_valid(&v, &j);
+    }
+}
+
+#[test]
+fn real_parse_errors_become_invalid_events() {
+    let v = validator(None);
+    for input in ["]d20109506000134353", "(01)0950600013435", "hello", "]d2"] {
+        let (s, parsed) = real(input);
+        let err = parsed.expect_err(input);
+        let e = builder().build(&s, Err(&err), 1);
+        assert!(!e.valid && e.error.is_some(), "{input}");
+        assert_eq!(e.raw.as_bytes(), s.data.as_slice());
+        assert_valid(&v, &serde_json::to_value(&e).unwrap());
+    }
 }
 
 // ---------------------------------------------------------------- context
@@ -747,6 +845,7 @@ fn invalid_scans_neither_change_nor_carry_context() {
         message: "x".into(),
         ai: None,
         span: None,
+        symbology: None,
     };
     let mut e = builder().build(&scan("garbage"), Err(&err), 1);
     assert!(t.apply(&mut e).is_empty());
@@ -1179,6 +1278,7 @@ fn schema_accepts_invalid_and_non_utf8_scans() {
         message: "check digit".into(),
         ai: Some("01".into()),
         span: Some((2, 16)),
+        symbology: None,
     };
     let mut s = scan_at("kbd", b"01095060001343\xff3", T0);
     s.symbology = None;

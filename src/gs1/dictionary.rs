@@ -5,7 +5,7 @@
 //! CONTRACT for the parser: `Dictionary::release()`, `Dictionary::match_prefix(data)`,
 //! `Dictionary::lookup(ai)`, `AiEntry::validate(value)`.
 
-use super::lint::{LintError, Linter};
+use super::lint::{lint, LintError, LintErrorCode, Linter, CSET39, CSET82};
 
 /// Character set of a component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,20 +75,186 @@ pub enum ValueError {
     Lint(LintError),
 }
 
-impl AiEntry {
-    /// Validates a value against every component and linter.
-    pub fn validate(&self, _value: &[u8]) -> Result<(), ValueError> {
+impl ValueError {
+    /// The offending span `(start, len)` within the value, when the error has one.
+    pub fn span(&self) -> Option<(usize, usize)> {
+        match self {
+            ValueError::TooShort | ValueError::TooLong => None,
+            ValueError::InvalidCharacter { pos } => Some((*pos, 1)),
+            ValueError::Lint(e) => Some((e.pos, e.len)),
+        }
+    }
+
+    /// The same error for a part that starts `offset` bytes into the value.
+    fn shifted(self, offset: usize) -> ValueError {
+        match self {
+            ValueError::InvalidCharacter { pos } => {
+                ValueError::InvalidCharacter { pos: pos + offset }
+            }
+            ValueError::Lint(e) => ValueError::Lint(LintError {
+                pos: e.pos + offset,
+                ..e
+            }),
+            other => other,
+        }
+    }
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValueError::TooShort => f.write_str("the value is too short"),
+            ValueError::TooLong => f.write_str("the value is too long"),
+            ValueError::InvalidCharacter { pos } => {
+                write!(f, "illegal character at position {pos}")
+            }
+            ValueError::Lint(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+impl CharSet {
+    /// Checks that every byte of `part` belongs to the set. base64url (`Z`) also gets the
+    /// reference's `=` padding rule, reported as a [`ValueError::Lint`].
+    #[inline]
+    pub fn check(self, part: &[u8]) -> Result<(), ValueError> {
+        let table = match self {
+            CharSet::Numeric => {
+                return match part.iter().position(|b| !b.is_ascii_digit()) {
+                    Some(pos) => Err(ValueError::InvalidCharacter { pos }),
+                    None => Ok(()),
+                }
+            }
+            CharSet::Cset82 => &CSET82,
+            CharSet::Cset39 => &CSET39,
+            CharSet::Cset64 => {
+                return match lint(Linter::Cset64, part) {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.code == LintErrorCode::InvalidCset64Character => {
+                        Err(ValueError::InvalidCharacter { pos: e.pos })
+                    }
+                    Err(e) => Err(ValueError::Lint(e)),
+                }
+            }
+        };
+        match part.iter().position(|&b| !table[usize::from(b)]) {
+            Some(pos) => Err(ValueError::InvalidCharacter { pos }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Component {
+    /// Whether the component has a fixed length.
+    pub fn is_fixed(&self) -> bool {
+        self.min == self.max
+    }
+
+    /// Validates one component's data: character set first, then each linter in dictionary
+    /// order (as the reference engine does). Positions are relative to `part`.
+    #[inline]
+    pub fn validate(&self, part: &[u8]) -> Result<(), ValueError> {
+        self.charset.check(part)?;
+        for &linter in self.linters {
+            lint(linter, part).map_err(ValueError::Lint)?;
+        }
         Ok(())
+    }
+}
+
+impl AiEntry {
+    /// The shortest valid value: every mandatory component at its minimum length.
+    pub fn min_length(&self) -> usize {
+        self.components
+            .iter()
+            .filter(|c| !c.optional)
+            .map(|c| usize::from(c.min))
+            .sum()
+    }
+
+    /// The longest valid value: every component at its maximum length.
+    pub fn max_length(&self) -> usize {
+        self.components.iter().map(|c| usize::from(c.max)).sum()
+    }
+
+    /// Validates a value against every component and linter.
+    ///
+    /// The components are applied in order, each consuming a prefix of its prescribed length
+    /// (a variable-length component is always the last one and takes the rest); optional
+    /// components are skipped once the data is exhausted, otherwise they apply in full.
+    /// Overall length is checked first, so an over-long GTIN is reported as too long rather
+    /// than as a bad check digit. Positions in errors are relative to the whole value.
+    /// Allocation-free.
+    pub fn validate(&self, value: &[u8]) -> Result<(), ValueError> {
+        if value.len() < self.min_length() {
+            return Err(ValueError::TooShort);
+        }
+        if value.len() > self.max_length() {
+            return Err(ValueError::TooLong);
+        }
+        let mut pos = 0;
+        for c in self.components {
+            let remaining = value.len() - pos;
+            if remaining == 0 && c.optional {
+                break;
+            }
+            let take = remaining.min(usize::from(c.max));
+            if take < usize::from(c.min) {
+                return Err(ValueError::TooShort);
+            }
+            c.validate(&value[pos..pos + take])
+                .map_err(|e| e.shifted(pos))?;
+            pos += take;
+        }
+        if pos < value.len() {
+            return Err(ValueError::TooLong);
+        }
+        Ok(())
+    }
+
+    /// The index and byte range of the component that covers byte `pos` of a value of
+    /// `value_len` bytes, following the same consumption rules as [`AiEntry::validate`].
+    pub fn component_at(
+        &self,
+        value_len: usize,
+        pos: usize,
+    ) -> Option<(usize, std::ops::Range<usize>)> {
+        let mut start = 0;
+        for (i, c) in self.components.iter().enumerate() {
+            let remaining = value_len.saturating_sub(start);
+            if remaining == 0 {
+                break;
+            }
+            let end = start + remaining.min(usize::from(c.max));
+            if pos < end {
+                return Some((i, start..end));
+            }
+            start = end;
+        }
+        None
     }
 }
 
 /// A compiled edition of the Syntax Dictionary.
 #[derive(Debug)]
 pub struct Dictionary {
-    /// Release name, e.g. "2026-01-27".
+    /// Release name, e.g. "2026-01-27" ("UNSET" for the untagged file).
     pub edition: &'static str,
     /// Every AI, ranges expanded, in lexical order.
     pub entries: &'static [AiEntry],
+    index: AiIndex,
+}
+
+/// Constant-time AI lookup. GS1 fixes the length of every AI by its first two digits, so those
+/// digits select the AI length and a block of `10^(length - 2)` slots; the remaining digits
+/// select the slot, which holds an index into `entries` (`u16::MAX`: no such AI).
+#[derive(Debug)]
+struct AiIndex {
+    lengths: [u8; 100],
+    bases: [u16; 100],
+    slots: &'static [u16],
 }
 
 impl Dictionary {
@@ -97,20 +263,63 @@ impl Dictionary {
         &RELEASE
     }
 
+    /// The newer, untagged dictionary: what the next release brings.
+    pub fn next() -> &'static Dictionary {
+        &NEXT
+    }
+
+    /// The length of the AIs this dictionary defines that start with the two digits
+    /// `prefix` (e.g. `b"31"` -> 4), or `None` if it defines none.
+    #[inline]
+    pub fn ai_length(&self, prefix: &[u8]) -> Option<usize> {
+        match prefix {
+            [a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                let p = usize::from(a - b'0') * 10 + usize::from(b - b'0');
+                match self.index.lengths[p] {
+                    0 => None,
+                    l => Some(usize::from(l)),
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// Looks an AI up by its digits.
+    #[inline]
     pub fn lookup(&self, ai: &str) -> Option<&'static AiEntry> {
-        self.entries.iter().find(|e| e.ai == ai)
+        let ai = ai.as_bytes();
+        match self.match_prefix(ai) {
+            Some(e) if e.ai.len() == ai.len() => Some(e),
+            _ => None,
+        }
     }
 
     /// Finds the AI at the start of `data` (AIs are prefix-free).
+    #[inline]
     pub fn match_prefix(&self, data: &[u8]) -> Option<&'static AiEntry> {
-        self.entries
-            .iter()
-            .find(|e| data.starts_with(e.ai.as_bytes()))
+        let len = self.ai_length(data)?;
+        let rest = data.get(2..len)?;
+        let mut offset = 0usize;
+        for &b in rest {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            offset = offset * 10 + usize::from(b - b'0');
+        }
+        let p = usize::from(data[0] - b'0') * 10 + usize::from(data[1] - b'0');
+        let slot = *self
+            .index
+            .slots
+            .get(usize::from(self.index.bases[p]) + offset)?;
+        self.entries.get(usize::from(slot))
     }
 }
 
-static RELEASE: Dictionary = Dictionary {
-    edition: "2026-01-27",
-    entries: &[],
-};
+// The generated tables: `static RELEASE: Dictionary` and `static NEXT: Dictionary`.
+include!(concat!(env!("OUT_DIR"), "/gs1_dictionary.rs"));
+
+#[cfg(test)]
+mod syntax;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,509 @@
+//! GS1 Digital Link URIs: parsing (GS1 Digital Link standard 1.x, URI syntax §4–§6, as the GS1
+//! Barcode Syntax Engine implements it in `dl.c`) and canonical rendering.
+//!
+//! Parsing rules:
+//! - every character must be a URI character; the scheme is `http://` or `https://`, all lower or
+//!   all upper case; the domain is not validated beyond its character set (IP literals, ports,
+//!   punycode and custom domains are all fine);
+//! - the path is read from its end in `/AI/value` pairs until the rightmost primary key
+//!   (`dlpkey`); whatever precedes it is the stem (any depth, even containing AI-like segments);
+//! - the key and its qualifiers must form a valid ordered key-qualifier sequence;
+//! - the query's numeric keys must be AIs allowed as data attributes (`?` flag) and must not be
+//!   qualifiers that belong in the path; non-numeric keys and parameters without `=` are ignored;
+//!   a fragment is ignored;
+//! - values are percent-decoded (hex digits in either case); `+` is a space only in the query; a
+//!   decoded NUL is an error; an AI may appear only once;
+//! - a GTIN-8/12/13 in (01) is padded to 14 digits only with `permit_zero_suppressed_gtin`.
+
+use super::ai_index::{is_valid_dl_path, AiIndex};
+use super::error::ErrorKind;
+use super::parse::{err, AiCode, Ctx, Loc, Raw};
+use super::{Element, ParseError};
+
+/// Canonical stem of GS1's resolver.
+pub const DEFAULT_STEM: &str = "https://id.gs1.org";
+
+fn is_uri_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&c)
+}
+
+fn is_bad_domain_char(c: u8) -> bool {
+    b"_~?#@!$&'()*+,;=%".contains(&c)
+}
+
+fn is_unreserved(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Length of the scheme prefix if `data` starts like a Digital Link URI.
+pub(crate) fn scheme_len(data: &[u8]) -> Option<usize> {
+    if data.starts_with(b"https://") || data.starts_with(b"HTTPS://") {
+        Some(8)
+    } else if data.starts_with(b"http://") || data.starts_with(b"HTTP://") {
+        Some(7)
+    } else {
+        None
+    }
+}
+
+fn hex(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-decodes into `out`; a `%` not followed by two hex digits is kept literally (as the
+/// reference does). Returns false on a decoded NUL.
+fn unescape(input: &[u8], query: bool, out: &mut Vec<u8>) -> bool {
+    let mut i = 0;
+    while i < input.len() {
+        let c = input[i];
+        if c == b'%' && i + 2 < input.len() {
+            if let (Some(h), Some(l)) = (hex(input[i + 1]), hex(input[i + 2])) {
+                let b = (h << 4) | l;
+                if b == 0 {
+                    return false;
+                }
+                out.push(b);
+                i += 3;
+                continue;
+            }
+            out.push(b'%');
+        } else if query && c == b'+' {
+            out.push(b' ');
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Percent-encodes a value for a path segment or (with `query`) a query value.
+pub(crate) fn escape(value: &str, query: bool, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &c in value.as_bytes() {
+        if is_unreserved(c) {
+            out.push(char::from(c));
+        } else if c == b' ' && query {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(c >> 4)]));
+            out.push(char::from(HEX[usize::from(c & 0x0f)]));
+        }
+    }
+}
+
+fn dl_err(message: impl Into<String>, ai: Option<&str>, span: (usize, usize)) -> ParseError {
+    err(ErrorKind::DigitalLink, message, ai, Some(span))
+}
+
+impl Ctx<'_> {
+    /// Parses a Digital Link URI starting at `start` of the input.
+    pub(crate) fn digital_link(&mut self, start: usize) -> Result<(), ParseError> {
+        let input = self.input;
+        let end = input.len();
+        let uri = &input[start..];
+        if let Some(pos) = uri.iter().position(|&c| !is_uri_char(c)) {
+            return Err(dl_err(
+                format!("illegal character in URI at position {}", start + pos + 1),
+                None,
+                (start + pos, start + pos + 1),
+            ));
+        }
+        let Some(scheme) = scheme_len(uri) else {
+            return Err(dl_err(
+                "URI scheme must be http:// or https://",
+                None,
+                (start, end),
+            ));
+        };
+        let dom = start + scheme;
+        let slash = memchr::memchr(b'/', &input[dom..]).map(|i| dom + i);
+        if let Some(pos) = input[dom..slash.unwrap_or(end)]
+            .iter()
+            .position(|&c| is_bad_domain_char(c))
+        {
+            return Err(dl_err(
+                "illegal character in URI domain",
+                None,
+                (dom + pos, dom + pos + 1),
+            ));
+        }
+        let Some(path_start) = slash.filter(|&s| s > dom) else {
+            return Err(dl_err("URI has no domain and path", None, (start, end)));
+        };
+        let frag = memchr::memchr(b'#', &input[path_start..]).map_or(end, |i| path_start + i);
+        let query = memchr::memchr(b'?', &input[path_start..frag]).map(|i| path_start + i);
+        let path_end = query.unwrap_or(frag);
+
+        // Segment boundaries of the path: slashes at path_start..path_end.
+        let mut slashes: smallvec::SmallVec<[usize; 16]> = smallvec::SmallVec::new();
+        for (i, &c) in input[path_start..path_end].iter().enumerate() {
+            if c == b'/' {
+                slashes.push(path_start + i);
+            }
+        }
+        // Walk `/AI/value` pairs from the end for the rightmost primary key.
+        let seg = |k: usize| -> (usize, usize) {
+            let s = slashes[k] + 1;
+            let e = slashes.get(k + 1).copied().unwrap_or(path_end);
+            (s, e)
+        };
+        let nseg = slashes.len();
+        let mut key_seg = None;
+        let mut k = nseg;
+        while k >= 2 {
+            let ai_seg = k - 2;
+            let (s, e) = seg(ai_seg);
+            let Some(entry) = self
+                .index
+                .lookup_exact(&input[s..e], self.opts.permit_unknown_ais)
+            else {
+                break;
+            };
+            if entry.dl_primary_key.is_some() {
+                key_seg = Some(ai_seg);
+                break;
+            }
+            k -= 2;
+        }
+        let Some(key_seg) = key_seg else {
+            return Err(dl_err(
+                "no GS1 Digital Link primary key found in the URI path",
+                None,
+                (path_start, path_end),
+            ));
+        };
+
+        let mut path_ais = 0usize;
+        let mut k = key_seg;
+        while k + 1 < nseg {
+            let (s, e) = seg(k);
+            let (vs, ve) = seg(k + 1);
+            let entry = self
+                .index
+                .lookup_exact(&input[s..e], self.opts.permit_unknown_ais)
+                .ok_or_else(|| dl_err("unknown AI in URI path", None, (s, e)))?;
+            let ai = AiCode::new(&input[s..e]);
+            self.dl_value(entry, ai, vs, ve, false)?;
+            path_ais += 1;
+            k += 2;
+        }
+
+        if let Some(q) = query {
+            let mut p = q + 1;
+            while p < frag {
+                let r = memchr::memchr(b'&', &input[p..frag]).map_or(frag, |i| p + i);
+                let param = &input[p..r];
+                if param.is_empty() {
+                    p = r + 1;
+                    continue;
+                }
+                let Some(eq) = memchr::memchr(b'=', param).map(|i| p + i) else {
+                    p = r + 1;
+                    continue;
+                };
+                let key = &input[p..eq];
+                if key.iter().all(u8::is_ascii_digit) {
+                    let Some(entry) = self.index.lookup_exact(key, self.opts.permit_unknown_ais)
+                    else {
+                        return Err(dl_err(
+                            format!(
+                                "numeric query parameter {} is not a known AI",
+                                String::from_utf8_lossy(key)
+                            ),
+                            None,
+                            (p, eq),
+                        ));
+                    };
+                    let ai = AiCode::new(key);
+                    if eq + 1 == r {
+                        return Err(dl_err(
+                            format!("({}) query parameter has no value", ai.as_str()),
+                            Some(ai.as_str()),
+                            (p, r),
+                        ));
+                    }
+                    self.dl_value(entry, ai, eq + 1, r, true)?;
+                }
+                p = r + 1;
+            }
+        }
+
+        self.check_dl_structure(path_ais, (path_start, path_end))?;
+        for i in 0..self.raws.len() {
+            let raw = self.raws[i];
+            self.validate(&raw)?;
+        }
+        Ok(())
+    }
+
+    fn dl_value(
+        &mut self,
+        entry: &'static super::dictionary::AiEntry,
+        ai: AiCode,
+        vs: usize,
+        ve: usize,
+        query: bool,
+    ) -> Result<(), ParseError> {
+        let input = self.input;
+        if vs == ve {
+            return Err(dl_err(
+                format!("({}) has an empty value in the URI", ai.as_str()),
+                Some(ai.as_str()),
+                (vs.saturating_sub(1), ve),
+            ));
+        }
+        let raw_value = &input[vs..ve];
+        let needs_decoding = raw_value.contains(&b'%') || (query && raw_value.contains(&b'+'));
+        let mut value = if needs_decoding {
+            let s = self.scratch.len();
+            if !unescape(raw_value, query, &mut self.scratch) {
+                return Err(dl_err(
+                    format!("({}) value decodes to a NUL character", ai.as_str()),
+                    Some(ai.as_str()),
+                    (vs, ve),
+                ));
+            }
+            Loc::Scratch(s, self.scratch.len())
+        } else {
+            Loc::Input(vs, ve)
+        };
+        if self.opts.permit_zero_suppressed_gtin && ai.as_str() == "01" {
+            let len = match value {
+                Loc::Input(s, e) | Loc::Scratch(s, e) => e - s,
+            };
+            if matches!(len, 8 | 12 | 13) {
+                let digits: smallvec::SmallVec<[u8; 14]> = match value {
+                    Loc::Input(s, e) => input[s..e].into(),
+                    Loc::Scratch(s, e) => self.scratch[s..e].into(),
+                };
+                let s = self.scratch.len();
+                self.scratch.extend(std::iter::repeat_n(b'0', 14 - len));
+                self.scratch.extend_from_slice(&digits);
+                value = Loc::Scratch(s, self.scratch.len());
+            }
+        }
+        let raw = Raw {
+            entry,
+            ai,
+            value,
+            span: (vs, ve),
+        };
+        self.check_length(&raw)?;
+        self.push(raw)
+    }
+
+    /// Key-qualifier sequence, duplicates, and which AIs may be query attributes.
+    fn check_dl_structure(
+        &mut self,
+        path_ais: usize,
+        path_span: (usize, usize),
+    ) -> Result<(), ParseError> {
+        let seq: smallvec::SmallVec<[&str; 8]> = self.raws[..path_ais]
+            .iter()
+            .map(|r| r.ai.as_str())
+            .collect();
+        if !is_valid_dl_path(self.index, &seq) {
+            return Err(dl_err(
+                format!(
+                    "invalid key-qualifier sequence in the URI path: /{}",
+                    seq.join("/…/")
+                ),
+                seq.first().copied(),
+                path_span,
+            ));
+        }
+        for (i, a) in self.raws.iter().enumerate() {
+            if let Some(b) = self.raws[i + 1..].iter().find(|b| b.ai == a.ai) {
+                return Err(dl_err(
+                    format!("({}) appears more than once in the URI", a.ai.as_str()),
+                    Some(a.ai.as_str()),
+                    b.span,
+                ));
+            }
+        }
+        for attr in &self.raws[path_ais..] {
+            let ai = attr.ai.as_str();
+            if !attr.entry.dl_data_attribute {
+                return Err(dl_err(
+                    format!("({ai}) is not allowed as a Digital Link data attribute"),
+                    Some(ai),
+                    attr.span,
+                ));
+            }
+            for j in 1..=path_ais {
+                let mut trial: smallvec::SmallVec<[&str; 8]> = seq[..j].into();
+                trial.push(ai);
+                trial.extend_from_slice(&seq[j..]);
+                if is_valid_dl_path(self.index, &trial) {
+                    return Err(dl_err(
+                        format!("({ai}) is a key qualifier and belongs in the URI path"),
+                        Some(ai),
+                        attr.span,
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a message cannot be rendered in some form.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenderError {
+    /// A Digital Link URI needs a primary key AI (01, 00, 414, 8017, 8018, …).
+    #[error("no Digital Link primary key among the AIs")]
+    NoPrimaryKey,
+    /// An AI that cannot be a Digital Link data attribute would have to go in the query.
+    #[error("({0}) cannot be a Digital Link data attribute")]
+    NotDataAttribute(String),
+    /// The symbology cannot carry these AIs.
+    #[error("{0}")]
+    Symbology(String),
+}
+
+/// Chooses the path: the first element that is a primary key, then the longest satisfied
+/// ordered qualifier sequence (ties: the lexically first, as the reference does — except that a
+/// sequence already leading the elements, as parsed from a URI, is kept).
+fn choose_path<'e>(index: &AiIndex, elements: &'e [Element]) -> Option<Vec<&'e Element>> {
+    let key_pos = elements.iter().position(|e| {
+        index
+            .lookup(&e.ai)
+            .is_some_and(|entry| entry.dl_primary_key.is_some())
+    })?;
+    let key = &elements[key_pos];
+    let entry = index.lookup(&key.ai)?;
+    let alternatives = entry.dl_primary_key.unwrap_or(&[]);
+    let find = |ai: &str| elements.iter().find(|e| e.ai == ai);
+    // Best per alternative: every qualifier present, in the alternative's order.
+    let mut best: Option<Vec<&str>> = None;
+    for alt in alternatives {
+        let cand: Vec<&str> = alt.iter().copied().filter(|q| find(q).is_some()).collect();
+        let better = match &best {
+            None => true,
+            Some(b) => {
+                cand.len() > b.len() || (cand.len() == b.len() && cand.join(" ") < b.join(" "))
+            }
+        };
+        if better {
+            best = Some(cand);
+        }
+    }
+    let mut best = best.unwrap_or_default();
+    // Prefer the order the elements already have when it is as long (URI round trip).
+    if key_pos == 0 {
+        let mut lead: Vec<&str> = Vec::new();
+        for e in &elements[1..] {
+            let mut seq = vec![key.ai.as_str()];
+            seq.extend(lead.iter().copied());
+            seq.push(e.ai.as_str());
+            if is_valid_dl_path(index, &seq) {
+                lead.push(e.ai.as_str());
+            } else {
+                break;
+            }
+        }
+        if lead.len() == best.len() {
+            best = lead;
+        }
+    }
+    let mut path = vec![key];
+    for q in best {
+        path.extend(find(q));
+    }
+    Some(path)
+}
+
+/// Renders the canonical Digital Link URI of a message's elements.
+pub(crate) fn render(
+    index: &AiIndex,
+    elements: &[Element],
+    stem: &str,
+) -> Result<String, RenderError> {
+    let path = choose_path(index, elements).ok_or(RenderError::NoPrimaryKey)?;
+    let mut out = String::with_capacity(stem.len() + 64);
+    out.push_str(stem.strip_suffix('/').unwrap_or(stem));
+    let mut emitted: smallvec::SmallVec<[&str; 16]> = smallvec::SmallVec::new();
+    for e in &path {
+        out.push('/');
+        out.push_str(&e.ai);
+        out.push('/');
+        escape(&e.value, false, &mut out);
+        emitted.push(&e.ai);
+    }
+    let mut sep = '?';
+    for fixed in [true, false] {
+        for e in elements {
+            if emitted.contains(&e.ai.as_str()) {
+                continue;
+            }
+            let entry = index.lookup(&e.ai);
+            let is_fixed = entry.is_some_and(|en| en.predefined_length);
+            if is_fixed != fixed {
+                continue;
+            }
+            if !entry.is_some_and(|en| en.dl_data_attribute) {
+                return Err(RenderError::NotDataAttribute(e.ai.clone()));
+            }
+            out.push(sep);
+            sep = '&';
+            out.push_str(&e.ai);
+            out.push('=');
+            escape(&e.value, true, &mut out);
+            emitted.push(&e.ai);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn un(s: &str, q: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        assert!(unescape(s.as_bytes(), q, &mut out));
+        out
+    }
+
+    #[test]
+    fn percent_decoding_matches_the_reference() {
+        assert_eq!(un("test", false), b"test");
+        assert_eq!(un("+", false), b"+");
+        assert_eq!(un("+", true), b" ");
+        assert_eq!(un("%20AB", false), b" AB");
+        assert_eq!(un("AB%20", true), b"AB ");
+        assert_eq!(un("ABC%2", false), b"ABC%2");
+        assert_eq!(un("ABCD%", false), b"ABCD%");
+        assert_eq!(un("A%20%20B", false), b"A  B");
+        assert_eq!(un("A%ffB", false), b"A\xffB");
+        assert_eq!(un("A%4fB", false), b"AOB");
+        assert_eq!(un("A%4gB", false), b"A%4gB");
+        assert_eq!(un("A%G4B", false), b"A%G4B");
+        let mut out = Vec::new();
+        assert!(!unescape(b"A%00B", false, &mut out));
+    }
+
+    #[test]
+    fn percent_encoding_matches_the_reference() {
+        let esc = |s: &str, q: bool| {
+            let mut out = String::new();
+            escape(s, q, &mut out);
+            out
+        };
+        assert_eq!(esc("0123456789-._~", false), "0123456789-._~");
+        assert_eq!(
+            esc("!\"#%&'()*+,/:;<=>?", true),
+            "%21%22%23%25%26%27%28%29%2A%2B%2C%2F%3A%3B%3C%3D%3E%3F"
+        );
+        assert_eq!(esc("A  B", false), "A%20%20B");
+        assert_eq!(esc("A  B", true), "A++B");
+    }
+}
