@@ -1081,7 +1081,8 @@ fn recall_json_in_both_shapes_with_line_numbered_errors() {
 
     let e = RecallList::parse(b"[\n  {\"gtin\": \"09506000134352\",\n   \"lot\": \"X\"}\n]")
         .unwrap_err();
-    assert!(matches!(e, RecallListError::Json { .. }), "{e}");
+    assert!(matches!(e, RecallListError::Json { line: 3, .. }), "{e}");
+    assert!(e.to_string().contains("unknown field `lot`"), "{e}");
     let e = RecallList::parse(b"[\n  {\"gtin\": \"09506000134352\"\n   \"batch\": \"X\"}\n]")
         .unwrap_err();
     assert!(matches!(e, RecallListError::Json { line: 3, .. }), "{e}");
