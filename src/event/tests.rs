@@ -1360,3 +1360,85 @@ fn schema_rejects_drifted_events() {
     bad["event_id"] = json!("0195f0a0-0000-4000-8000-000000000000");
     assert!(!v.is_valid(&bad), "not a v7 uuid");
 }
+
+// ---------------------------------------------------------------- properties
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A test-range NHS number (999 xxx xxxx) with a valid mod-11 check digit, if `n` gives one.
+    fn nhs_from(n: u32) -> Option<String> {
+        let body = format!("999{:06}", n % 1_000_000);
+        let sum: u32 = body
+            .bytes()
+            .zip((2..=10u32).rev())
+            .map(|(b, w)| u32::from(b - b'0') * w)
+            .sum();
+        let check = match 11 - sum % 11 {
+            11 => 0,
+            10 => return None,
+            c => c,
+        };
+        Some(format!("{body}{check}"))
+    }
+
+    fn gs1_check_digit(body: &str) -> u32 {
+        let sum: u32 = body
+            .bytes()
+            .rev()
+            .enumerate()
+            .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
+            .sum();
+        (10 - sum % 10) % 10
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn recall_list_parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = RecallList::parse(&bytes);
+        }
+
+        #[test]
+        fn recall_csv_lines_are_reported_correctly(good in 0usize..20) {
+            let mut csv = String::from("gtin,batch\n");
+            for i in 0..good {
+                csv.push_str(&format!("{GTIN},L{i}\n"));
+            }
+            csv.push_str("12345,BAD\n");
+            let err = RecallList::parse(csv.as_bytes()).unwrap_err().to_string();
+            let expected = format!("recall list line {}:", good + 2);
+            prop_assert!(err.starts_with(&expected), "{}", err);
+        }
+
+        #[test]
+        fn no_wristband_ever_leaks_its_patient(
+            n in any::<u32>(),
+            family in "ZQX[A-Z]{3,10}",
+            given in "ZQX[a-z]{3,10}",
+            srin in "[1-9][0-9]{0,9}",
+            form in 0u8..3,
+        ) {
+            let Some(nhs) = nhs_from(n) else { return Ok(()) };
+            let body = format!("5012345{nhs}");
+            let gsrn = format!("{body}{}", gs1_check_digit(&body));
+            let names = format!("{family}/{given}");
+            let input = match form {
+                0 => format!("]d28018{gsrn}\u{1d}8019{srin}\u{1d}93{names}"),
+                1 => format!("(8018){gsrn}(93){names}(8019){srin}"),
+                _ => format!("https://id.gs1.org/8018/{gsrn}/8019/{srin}?93={}", names.replace('/', "%2F")),
+            };
+            let (s, parsed) = real(&input);
+            let msg = parsed.map_err(|e| TestCaseError::fail(format!("{input}: {e}")))?;
+            let e = builder().build(&s, Ok(&msg), 1);
+            let json = serde_json::to_string(&e).unwrap();
+            for secret in [gsrn.as_str(), nhs.as_str(), family.as_str(), given.as_str()] {
+                prop_assert!(!json.contains(secret), "{} leaked: {}", secret, json);
+            }
+            prop_assert_eq!(e.gsrn, Some(pseudo(&gsrn)));
+            prop_assert_eq!(e.srin, Some(srin));
+        }
+    }
+}
