@@ -135,13 +135,6 @@ pub struct RecallList {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum JsonRecalls {
-    List(Vec<RecallEntry>),
-    Wrapped(JsonWrapped),
-}
-
-#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JsonWrapped {
     recalls: Vec<RecallEntry>,
@@ -210,19 +203,19 @@ impl RecallList {
 
     /// Parses the JSON form.
     pub fn parse_json(bytes: &[u8]) -> Result<Self, RecallListError> {
-        let parsed: JsonRecalls =
-            serde_json::from_slice(bytes).map_err(|e| RecallListError::Json {
-                line: e.line(),
-                column: e.column(),
-                message: if e.is_data() {
-                    format!("{e}; expected an array of {{gtin, batch, serial, reason, reference}} or {{\"recalls\": [...]}}")
-                } else {
-                    e.to_string()
-                },
-            })?;
-        let entries = match parsed {
-            JsonRecalls::List(l) => l,
-            JsonRecalls::Wrapped(w) => w.recalls,
+        let json_err = |e: serde_json::Error| RecallListError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        };
+        // The shape is chosen by the first byte so that serde's error names the exact field.
+        let entries = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => {
+                serde_json::from_slice::<JsonWrapped>(bytes)
+                    .map_err(json_err)?
+                    .recalls
+            }
+            _ => serde_json::from_slice::<Vec<RecallEntry>>(bytes).map_err(json_err)?,
         };
         let mut list = Self::new();
         for (i, mut e) in entries.into_iter().enumerate() {

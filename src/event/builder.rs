@@ -232,6 +232,9 @@ impl EventBuilder {
     }
 
     fn fill_invalid(&self, event: &mut ScanEvent, err: &ParseError) {
+        if event.symbology.is_none() {
+            event.symbology.clone_from(&err.symbology);
+        }
         let red = self.redact_unparsed(&event.raw);
         let changed = red.raw.is_some();
         if let Some(raw) = red.raw.clone() {

@@ -137,7 +137,7 @@ pub enum ContextRole {
 }
 
 /// Why a context slot changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContextChangeReason {
     /// An identifier was scanned into an empty (or expired) slot.

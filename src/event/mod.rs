@@ -27,7 +27,9 @@ pub use alerts::*;
 pub use builder::*;
 pub use context::*;
 pub use gs1_view::{ai_title, digital_link, gs1_date, hri, DIGITAL_LINK_DOMAIN};
-pub use privacy::{NhsNumber, Privacy, PrivacyConfig, PrivacyError, PseudonymKey, Redacted};
+pub use privacy::{
+    LogSummary, NhsNumber, Privacy, PrivacyConfig, PrivacyError, PseudonymKey, Redacted,
+};
 pub use scan_event::*;
 
 use std::sync::Arc;
@@ -46,6 +48,17 @@ pub struct Processed {
     pub alerts: Vec<AlertEvent>,
     /// Context-change records (`…/context`), in the order they happened.
     pub context_changes: Vec<ContextChange>,
+}
+
+impl Processed {
+    /// Whether the scan raised a critical alert (expired or recalled): the daemon should give the
+    /// scanner's bad-read feedback where the scanner supports it.
+    pub fn has_critical_alert(&self) -> bool {
+        self.event
+            .alerts
+            .iter()
+            .any(|a| a.severity == AlertSeverity::Critical)
+    }
 }
 
 /// Builder, context and alerts chained: the event stage of the daemon.

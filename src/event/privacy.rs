@@ -355,6 +355,38 @@ impl fmt::Debug for Redacted<'_> {
     }
 }
 
+/// A log line's worth of a scan event that is safe at any level: ids, kind, product fields and
+/// alert kinds, never `raw`, `elements`, `hri`, GSRNs, pseudonyms or context.
+/// `tracing::info!("{}", LogSummary(&event))`.
+pub struct LogSummary<'a>(pub &'a super::ScanEvent);
+
+impl fmt::Display for LogSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.0;
+        write!(
+            f,
+            "scan {} seq {} scanner {} kind {:?} valid {}",
+            e.event_id, e.sequence, e.scanner_id, e.kind, e.valid
+        )?;
+        if let Some(g) = &e.gtin {
+            write!(f, " gtin {g}")?;
+        }
+        if let Some(b) = &e.batch {
+            write!(f, " batch {b}")?;
+        }
+        if let Some(g) = &e.gsrn {
+            write!(f, " gsrn {}", Redacted(g))?;
+        }
+        if let Some(err) = &e.error {
+            write!(f, " error {}", err.kind)?;
+        }
+        for a in &e.alerts {
+            write!(f, " ALERT {}", a.kind.as_str())?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use crate::source::SourceKind;
 pub const SCAN_EVENT_SCHEMA: &str = "gs1-gateway/scan-event/1";
 
 /// What a scan identifies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ScanKind {
     /// A trade item: GTIN (01), possibly with batch, expiry, serial.
