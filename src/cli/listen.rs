@@ -21,8 +21,17 @@ use super::ListenArgs;
 
 /// Builds the one source the flags name.
 fn source_config(args: &ListenArgs) -> anyhow::Result<SourceConfig> {
-    if args.camera.is_some() {
-        bail!("--camera is not available in this build yet (it arrives with the camera source); use --serial, --keyboard, --hidraw or --stdin");
+    if let Some(path) = &args.camera {
+        let c = gs1_gateway::source::camera::CameraSourceConfig {
+            id: Some("camera".into()),
+            path: path.clone(),
+            decoder: args
+                .decoder
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--decoder: {e}"))?,
+            ..Default::default()
+        };
+        return Ok(SourceConfig::Camera(c));
     }
     if let Some(path) = &args.serial {
         let mut c = SerialSourceConfig::new("serial", path);
@@ -45,7 +54,7 @@ fn source_config(args: &ListenArgs) -> anyhow::Result<SourceConfig> {
     if args.stdin {
         return Ok(SourceConfig::Stdin(StdinSourceConfig::default()));
     }
-    bail!("choose a source: --serial PATH, --keyboard PATH, --hidraw PATH or --stdin")
+    bail!("choose a source: --serial PATH, --keyboard PATH, --hidraw PATH, --camera PATH or --stdin")
 }
 
 /// One element of a parsed scan.

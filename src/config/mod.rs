@@ -624,7 +624,9 @@ pub fn device_path(source: &SourceConfig) -> Option<&Path> {
         SourceConfig::Keyboard(c) => c.path.as_deref(),
         SourceConfig::Hid(c) => Some(&c.path),
         SourceConfig::Replay(c) => Some(&c.path),
-        _ => None,
+        SourceConfig::Camera(c) => Some(&c.path),
+        SourceConfig::Folder(c) => Some(&c.path),
+        SourceConfig::Stdin(_) => None,
     }
 }
 

@@ -276,6 +276,10 @@ pub enum SourceConfig {
     Stdin(stdin::StdinSourceConfig),
     /// `kind = "replay"`.
     Replay(replay::ReplaySourceConfig),
+    /// `kind = "camera"`.
+    Camera(camera::CameraSourceConfig),
+    /// `kind = "folder"`.
+    Folder(folder::FolderSourceConfig),
 }
 
 impl SourceConfig {
@@ -287,6 +291,8 @@ impl SourceConfig {
             Self::Hid(c) => &c.id,
             Self::Stdin(c) => &c.id,
             Self::Replay(c) => &c.id,
+            Self::Camera(c) => c.id.as_deref().unwrap_or("camera"),
+            Self::Folder(c) => c.id.as_deref().unwrap_or("folder"),
         }
     }
 
@@ -298,6 +304,8 @@ impl SourceConfig {
             Self::Hid(_) => SourceKind::Hid,
             Self::Stdin(_) => SourceKind::Stdin,
             Self::Replay(_) => SourceKind::Replay,
+            Self::Camera(_) => SourceKind::Camera,
+            Self::Folder(_) => SourceKind::Folder,
         }
     }
 
@@ -309,6 +317,12 @@ impl SourceConfig {
             Self::Hid(c) => c.validate(),
             Self::Stdin(c) => c.validate(),
             Self::Replay(c) => c.validate(),
+            Self::Camera(c) => c
+                .validate()
+                .map_err(|e| SourceError::Config(e.to_string())),
+            Self::Folder(c) => c
+                .validate()
+                .map_err(|e| SourceError::Config(e.to_string())),
         }
     }
 }
@@ -326,7 +340,61 @@ pub async fn run(
         SourceConfig::Hid(c) => hid::run(c, tx, cancel).await,
         SourceConfig::Stdin(c) => stdin::run(c, tx, cancel).await,
         SourceConfig::Replay(c) => replay::run(c, tx, cancel).await,
+        SourceConfig::Camera(c) => run_image_source(ImageSource::Camera(c), tx, cancel).await,
+        SourceConfig::Folder(c) => run_image_source(ImageSource::Folder(c), tx, cancel).await,
     }
+}
+
+enum ImageSource {
+    Camera(camera::CameraSourceConfig),
+    Folder(folder::FolderSourceConfig),
+}
+
+/// Camera and folder sources decode on their own threads and hand out plain scans; this
+/// forwards them as source events until `cancel` fires.
+async fn run_image_source(
+    source: ImageSource,
+    tx: mpsc::Sender<SourceEvent>,
+    cancel: CancellationToken,
+) -> Result<(), SourceError> {
+    let (scan_tx, mut scan_rx) = mpsc::channel::<RawScan>(64);
+    let config_error = |e: &dyn std::fmt::Display| SourceError::Config(e.to_string());
+    let (id, camera, folder) = match source {
+        ImageSource::Camera(c) => {
+            let id = c.id.clone().unwrap_or_else(|| "camera".into());
+            let p = camera::spawn(&c, scan_tx, cancel.clone()).map_err(|e| config_error(&e))?;
+            (id, Some(p), None)
+        }
+        ImageSource::Folder(c) => {
+            let id = c.id.clone().unwrap_or_else(|| "folder".into());
+            let h = folder::spawn(&c, scan_tx, cancel.clone()).map_err(|e| config_error(&e))?;
+            (id, None, Some(h))
+        }
+    };
+    emit_status(&tx, &id, SourceStatus::Connected).await;
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => break,
+            scan = scan_rx.recv() => match scan {
+                Some(scan) => {
+                    if !emit(&tx, SourceEvent::Scan(scan)).await {
+                        break;
+                    }
+                }
+                None => break,
+            },
+        }
+    }
+    drop(scan_rx);
+    if let Some(p) = camera {
+        // The capture and decode threads notice the cancellation between frames.
+        let _ = tokio::task::spawn_blocking(move || p.join()).await;
+    }
+    if let Some(h) = folder {
+        let _ = tokio::task::spawn_blocking(move || h.join()).await;
+    }
+    emit_status(&tx, &id, SourceStatus::Finished).await;
+    Ok(())
 }
 
 /// Sends an event; `false` means the pipeline is gone and the source should stop.

@@ -640,13 +640,13 @@ fn listen_stdin_prints_one_json_line_per_scan() {
 }
 
 #[test]
-fn listen_camera_is_a_clear_error_and_a_source_is_required() {
+fn listen_camera_decoder_is_checked_and_a_source_is_required() {
     let out = std::process::Command::new(bin())
-        .args(["listen", "--camera", "/dev/video0"])
+        .args(["listen", "--camera", "/dev/video0", "--decoder", "opencv"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--camera"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--decoder"));
     let out = std::process::Command::new(bin())
         .args(["listen"])
         .output()
