@@ -124,9 +124,9 @@ pub async fn run(
     let mut mqtt = config.mqtt.clone();
     let broker = if config.broker.embedded {
         let listen = std::net::SocketAddr::new(config.broker.bind, config.broker.port);
-        let b = tokio::task::spawn_blocking(move || {
-            publish::broker::start(listen, publish::ProtocolVersion::V5)
-        })
+        // The embedded broker speaks the protocol the publisher is configured for.
+        let protocol = mqtt.protocol;
+        let b = tokio::task::spawn_blocking(move || publish::broker::start(listen, protocol))
         .await
         .map_err(|e| AppError::Setup(format!("embedded broker: {e}")))??;
         if !config.mqtt_url_set {
@@ -320,7 +320,12 @@ impl Components {
         let setup = |what: &str, e: &dyn std::fmt::Display| AppError::Setup(format!("{what}: {e}"));
         let gateway_id = &config.gateway.id;
         let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
-        let privacy = Privacy::from_config(&config.privacy, credentials.as_deref())
+        let mut privacy_config = config.privacy.clone();
+        if crate::config::uses_generated_key(&privacy_config) {
+            let key = generated_key(&config.outbox.path).map_err(|e| setup("[privacy]", &e))?;
+            privacy_config.pseudonym_key_file = Some(key);
+        }
+        let privacy = Privacy::from_config(&privacy_config, credentials.as_deref())
             .map_err(|e| setup("[privacy]", &e))?;
         let context =
             ContextTracker::new(gateway_id.clone(), &config.context).map_err(|e| setup("[context]", &e))?;
@@ -354,6 +359,35 @@ impl Components {
             interop: config.interop.validate().map_err(|e| setup("[interop]", &e))?,
         })
     }
+}
+
+/// The pseudonymisation key of this box when none is configured: `pseudonym.key` beside the
+/// outbox, created once with 32 random bytes (hex) and kept, so pseudonyms stay stable across
+/// restarts. Pseudonyms from different boxes then differ: configure one shared key
+/// (`[privacy] pseudonym_key_credential`) where subscribers must link patients across boxes.
+fn generated_key(outbox_dir: &std::path::Path) -> std::io::Result<PathBuf> {
+    use std::io::{Read, Write};
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::create_dir_all(outbox_dir)?;
+    let path = outbox_dir.join("pseudonym.key");
+    if path.exists() {
+        return Ok(path);
+    }
+    let mut random = [0u8; 32];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut random)?;
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)?;
+    file.write_all(hex.as_bytes())?;
+    file.sync_all()?;
+    tracing::warn!(
+        path = %path.display(),
+        "no [privacy] pseudonym key configured: generated one for this box (pseudonyms differ between boxes)"
+    );
+    Ok(path)
 }
 
 /// The longest context time-out: context messages expire after it.

@@ -31,6 +31,10 @@ port = 0
 
 [stdout]
 echo = true
+
+[mqtt]
+# MQTT 5: content types and user properties on every message.
+protocol = "5"
 "#;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {

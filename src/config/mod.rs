@@ -409,10 +409,11 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
     }
     if let Some(sources) = &sources {
         if sources.is_empty() {
+            // Not an error: drop-ins may add scanners later (SIGHUP reloads).
             diagnostics.push(merged.place(
-                Diagnostic::error(
+                Diagnostic::warning(
                     "source",
-                    "no `[[source]]` is configured: nothing would be read",
+                    "no `[[source]]` is configured: the gateway reads nothing until one is added",
                 ),
                 &[],
             ));
@@ -449,8 +450,8 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
             diagnostics.push(merged.place(Diagnostic::error("context", e.to_string()), &[key("context")]));
         }
     }
-    if let Some(p) = &privacy {
-        // Reads the pseudonymisation key now: a missing key must stop the start, not leak.
+    if let Some(p) = privacy.as_ref().filter(|p| !uses_generated_key(p)) {
+        // Reads the pseudonymisation key now: an unreadable key must stop the start, not leak.
         let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
         if let Err(e) = Privacy::from_config(p, credentials.as_deref()) {
             diagnostics.push(merged.place(Diagnostic::error("privacy", e.to_string()), &[key("privacy")]));
@@ -584,8 +585,24 @@ fn sources(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Sou
             ok = false;
             continue;
         }
+        let kind: Option<String> = kind;
         let base = [key("source"), Segment::Index(i)];
-        match component::<SourceConfig>(merged, &base, item.clone(), diagnostics) {
+        // Deserialize the kind's own struct directly (not through the tagged enum, which
+        // buffers the table and loses the key path of an error).
+        let mut fields = table.clone();
+        fields.remove("kind");
+        let fields = toml::Value::Table(fields);
+        let typed = match kind.as_deref().unwrap_or_default() {
+            "serial" => component(merged, &base, fields, diagnostics).map(SourceConfig::Serial),
+            "keyboard" => component(merged, &base, fields, diagnostics).map(SourceConfig::Keyboard),
+            "hid" => component(merged, &base, fields, diagnostics).map(SourceConfig::Hid),
+            "stdin" => component(merged, &base, fields, diagnostics).map(SourceConfig::Stdin),
+            "replay" => component(merged, &base, fields, diagnostics).map(SourceConfig::Replay),
+            "camera" => component(merged, &base, fields, diagnostics).map(SourceConfig::Camera),
+            "folder" => component(merged, &base, fields, diagnostics).map(SourceConfig::Folder),
+            _ => None,
+        };
+        match typed {
             Some(source) => {
                 if let Err(e) = source.validate() {
                     diagnostics.push(merged.place(
@@ -614,6 +631,14 @@ fn sources(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Sou
         }
     }
     ok.then_some(out)
+}
+
+/// True when patient GSRNs are pseudonymised but no key is configured: the gateway then
+/// generates a key in its state directory (see [`crate::app`]).
+pub fn uses_generated_key(privacy: &PrivacyConfig) -> bool {
+    !privacy.publish_nhs_number
+        && privacy.pseudonym_key_file.is_none()
+        && privacy.pseudonym_key_credential.is_none()
 }
 
 /// The device a source opens, if it names one (a missing device is a warning: it may be plugged

@@ -325,6 +325,8 @@ fn every_example_configuration_validates() {
     files.push(manifest("config/gs1-gateway.toml"));
     assert!(files.len() >= 5, "{files:?}");
     for file in files {
+        // The default file names no certificates; the examples get made-up ones.
+        let env: &[(String, String)] = if file.ends_with("gs1-gateway.toml") { &[] } else { &env };
         let out = bin()
             .arg("check-config")
             .arg(&file)

@@ -47,7 +47,9 @@ fn outbox_kill_9_child() {
                     .expect("append");
                 // Logged only after the append was acknowledged (committed).
                 let mut f = log.lock().unwrap();
-                let _ = writeln!(f, "{} {id}", r.sequence);
+                // One write(2) per line: a SIGKILL cannot tear it (writeln! may issue several).
+                let line = format!("{} {id}\n", r.sequence);
+                let _ = f.write_all(line.as_bytes());
             })
         })
         .collect();
