@@ -29,7 +29,9 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, ConfigError};
-use crate::event::{AlertChecker, ContextTracker, EventBuilder, Privacy, RecallFileWatcher, RecallList};
+use crate::event::{
+    AlertChecker, ContextTracker, EventBuilder, Privacy, RecallFileWatcher, RecallList,
+};
 use crate::gs1::ParseOptions;
 use crate::outbox::{Outbox, OutboxError};
 use crate::publish::{self, PublishError};
@@ -127,8 +129,8 @@ pub async fn run(
         // The embedded broker speaks the protocol the publisher is configured for.
         let protocol = mqtt.protocol;
         let b = tokio::task::spawn_blocking(move || publish::broker::start(listen, protocol))
-        .await
-        .map_err(|e| AppError::Setup(format!("embedded broker: {e}")))??;
+            .await
+            .map_err(|e| AppError::Setup(format!("embedded broker: {e}")))??;
         if !config.mqtt_url_set {
             mqtt.url = b.url();
         }
@@ -193,7 +195,8 @@ pub async fn run(
     });
 
     // Sources.
-    let (source_tx, source_rx) = mpsc::channel::<SourceEvent>(crate::source::DEFAULT_CHANNEL_CAPACITY);
+    let (source_tx, source_rx) =
+        mpsc::channel::<SourceEvent>(crate::source::DEFAULT_CHANNEL_CAPACITY);
     let mut sources = Sources::new(source_tx, root.child_token());
     let mut feedback = HashMap::new();
     for source in &config.sources {
@@ -221,7 +224,10 @@ pub async fn run(
     };
     let ingest = tokio::spawn(pipeline.run(source_rx));
 
-    notify::ready(&format!("{} sources, broker {mqtt_url}", config.sources.len()));
+    notify::ready(&format!(
+        "{} sources, broker {mqtt_url}",
+        config.sources.len()
+    ));
     if let Some(on_ready) = on_ready {
         on_ready(&ReadyInfo {
             broker,
@@ -283,9 +289,7 @@ pub async fn run(
         .await
         .is_ok();
     if !drained {
-        tracing::warn!(
-            "drain time-out: undelivered events stay in the outbox for the next start"
-        );
+        tracing::warn!("drain time-out: undelivered events stay in the outbox for the next start");
     }
     publisher_token.cancel();
     let left = publisher.snapshot().outbox.depth;
@@ -327,8 +331,8 @@ impl Components {
         }
         let privacy = Privacy::from_config(&privacy_config, credentials.as_deref())
             .map_err(|e| setup("[privacy]", &e))?;
-        let context =
-            ContextTracker::new(gateway_id.clone(), &config.context).map_err(|e| setup("[context]", &e))?;
+        let context = ContextTracker::new(gateway_id.clone(), &config.context)
+            .map_err(|e| setup("[context]", &e))?;
         let alerts = AlertChecker::new(&config.alerts);
         let (recalls, recall_watcher) = match &config.alerts.recall_list {
             Some(path) => {
@@ -356,7 +360,10 @@ impl Components {
             alerts,
             recalls,
             recall_watcher,
-            interop: config.interop.validate().map_err(|e| setup("[interop]", &e))?,
+            interop: config
+                .interop
+                .validate()
+                .map_err(|e| setup("[interop]", &e))?,
         })
     }
 }
@@ -393,7 +400,9 @@ fn generated_key(outbox_dir: &std::path::Path) -> std::io::Result<PathBuf> {
 /// The longest context time-out: context messages expire after it.
 fn context_expiry(config: &Config) -> Duration {
     let c = &config.context;
-    c.patient_timeout.max(c.staff_timeout).max(c.location_timeout)
+    c.patient_timeout
+        .max(c.staff_timeout)
+        .max(c.location_timeout)
 }
 
 fn kind_text(source: &SourceConfig) -> String {
@@ -431,7 +440,8 @@ impl Sources {
         let token = self.parent.child_token();
         let tx = self.tx.clone();
         let (fb_tx, fb_rx) = mpsc::channel(16);
-        let wants_feedback = matches!(&config, SourceConfig::Serial(c) if c.feedback != FeedbackProtocol::Off);
+        let wants_feedback =
+            matches!(&config, SourceConfig::Serial(c) if c.feedback != FeedbackProtocol::Off);
         self.tokens
             .insert(id.clone(), (config.clone(), token.clone()));
         let task_id = id.clone();
@@ -493,8 +503,7 @@ fn reload(current: &mut Config, new: Config, sources: &mut Sources, health: &Hea
     if new.mqtt != current.mqtt || new.outbox != current.outbox || new.broker != current.broker {
         tracing::warn!("[mqtt], [outbox] and [broker] changes take effect at the next restart");
     }
-    let new_ids: HashMap<&str, &SourceConfig> =
-        new.sources.iter().map(|s| (s.id(), s)).collect();
+    let new_ids: HashMap<&str, &SourceConfig> = new.sources.iter().map(|s| (s.id(), s)).collect();
     let old: Vec<(String, SourceConfig)> = sources
         .tokens
         .iter()

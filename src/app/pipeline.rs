@@ -245,7 +245,9 @@ impl Pipeline {
                         .source_connected(&source_id, connected, error.clone());
                     match &error {
                         None => tracing::info!(source = %source_id, "source connected"),
-                        Some(e) => tracing::warn!(source = %source_id, status = %e, "source not connected"),
+                        Some(e) => {
+                            tracing::warn!(source = %source_id, status = %e, "source not connected")
+                        }
                     }
                 }
                 self.metrics
@@ -278,7 +280,10 @@ impl Pipeline {
             if format == Format::Json {
                 continue;
             }
-            match self.interop.render(format, event, OffsetDateTime::now_utc()) {
+            match self
+                .interop
+                .render(format, event, OffsetDateTime::now_utc())
+            {
                 Ok(bytes) => out.push((format, bytes)),
                 // Wristbands, badges and places are context, carried on product events.
                 Err(crate::interop::InteropError::NotApplicable { .. }) => {}
@@ -307,12 +312,18 @@ fn messages(
     let scanner = event.scanner_id.clone();
     let mut out = Vec::with_capacity(1 + alerts.len() + changes.len() + renderings.len());
     if let Ok(payload) = serde_json::to_vec(&event) {
-        out.push(Message::json(scanner.clone(), MessageKind::Scan, payload).with_schema(SCAN_EVENT_SCHEMA));
+        out.push(
+            Message::json(scanner.clone(), MessageKind::Scan, payload)
+                .with_schema(SCAN_EVENT_SCHEMA),
+        );
     }
     for mut alert in alerts {
         alert.sequence = sequence;
         if let Ok(payload) = serde_json::to_vec(&alert) {
-            out.push(Message::json(scanner.clone(), MessageKind::Alert, payload).with_schema(ALERT_SCHEMA));
+            out.push(
+                Message::json(scanner.clone(), MessageKind::Alert, payload)
+                    .with_schema(ALERT_SCHEMA),
+            );
         }
     }
     for change in changes {

@@ -54,7 +54,9 @@ fn source_config(args: &ListenArgs) -> anyhow::Result<SourceConfig> {
     if args.stdin {
         return Ok(SourceConfig::Stdin(StdinSourceConfig::default()));
     }
-    bail!("choose a source: --serial PATH, --keyboard PATH, --hidraw PATH, --camera PATH or --stdin")
+    bail!(
+        "choose a source: --serial PATH, --keyboard PATH, --hidraw PATH, --camera PATH or --stdin"
+    )
 }
 
 /// One element of a parsed scan.

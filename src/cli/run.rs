@@ -159,12 +159,13 @@ fn default_outbox_dir() -> PathBuf {
             return outbox;
         }
     }
-    std::env::temp_dir().join(format!("gs1-gateway-{}", whoami())).join("outbox")
+    std::env::temp_dir()
+        .join(format!("gs1-gateway-{}", whoami()))
+        .join("outbox")
 }
 
 fn writable(dir: &Path) -> bool {
-    std::fs::create_dir_all(dir).is_ok()
-        && tempfile_probe(dir)
+    std::fs::create_dir_all(dir).is_ok() && tempfile_probe(dir)
 }
 
 fn tempfile_probe(dir: &Path) -> bool {

@@ -430,10 +430,8 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
         // a reconnect loop on a ward.
         if !(b.embedded && !mqtt_url_set) {
             if let Err(e) = m.validate(&g.id) {
-                diagnostics.push(merged.place(
-                    Diagnostic::error("mqtt", e.to_string()),
-                    &[key("mqtt")],
-                ));
+                diagnostics
+                    .push(merged.place(Diagnostic::error("mqtt", e.to_string()), &[key("mqtt")]));
             }
         }
     }
@@ -447,21 +445,30 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
     }
     if let (Some(g), Some(c)) = (&gateway, &context) {
         if let Err(e) = ContextTracker::new(g.id.clone(), c) {
-            diagnostics.push(merged.place(Diagnostic::error("context", e.to_string()), &[key("context")]));
+            diagnostics.push(merged.place(
+                Diagnostic::error("context", e.to_string()),
+                &[key("context")],
+            ));
         }
     }
     if let Some(p) = privacy.as_ref().filter(|p| !uses_generated_key(p)) {
         // Reads the pseudonymisation key now: an unreadable key must stop the start, not leak.
         let credentials = std::env::var_os("CREDENTIALS_DIRECTORY").map(PathBuf::from);
         if let Err(e) = Privacy::from_config(p, credentials.as_deref()) {
-            diagnostics.push(merged.place(Diagnostic::error("privacy", e.to_string()), &[key("privacy")]));
+            diagnostics.push(merged.place(
+                Diagnostic::error("privacy", e.to_string()),
+                &[key("privacy")],
+            ));
         }
     }
     if let Some(a) = &alerts {
         if let Some(path) = &a.recall_list {
             if let Err(e) = crate::event::RecallList::from_path(path) {
                 diagnostics.push(merged.place(
-                    Diagnostic::warning("alerts.recall_list", format!("{e} (recall checks use an empty list until it can be read)")),
+                    Diagnostic::warning(
+                        "alerts.recall_list",
+                        format!("{e} (recall checks use an empty list until it can be read)"),
+                    ),
                     &[key("alerts"), key("recall_list")],
                 ));
             }
@@ -469,7 +476,10 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
     }
     if let Some(i) = &interop {
         if let Err(e) = i.validate() {
-            diagnostics.push(merged.place(Diagnostic::error("interop", e.to_string()), &[key("interop")]));
+            diagnostics.push(merged.place(
+                Diagnostic::error("interop", e.to_string()),
+                &[key("interop")],
+            ));
         }
     }
 

@@ -317,12 +317,8 @@ impl SourceConfig {
             Self::Hid(c) => c.validate(),
             Self::Stdin(c) => c.validate(),
             Self::Replay(c) => c.validate(),
-            Self::Camera(c) => c
-                .validate()
-                .map_err(|e| SourceError::Config(e.to_string())),
-            Self::Folder(c) => c
-                .validate()
-                .map_err(|e| SourceError::Config(e.to_string())),
+            Self::Camera(c) => c.validate().map_err(|e| SourceError::Config(e.to_string())),
+            Self::Folder(c) => c.validate().map_err(|e| SourceError::Config(e.to_string())),
         }
     }
 }

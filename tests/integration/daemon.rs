@@ -144,7 +144,10 @@ async fn default_run_publishes_stdin_scans_to_its_embedded_broker() {
         "patient identifier leaked: {patient}"
     );
     // The echo is the published event.
-    let published: BTreeSet<String> = scans.iter().map(|(_, v)| v["event_id"].to_string()).collect();
+    let published: BTreeSet<String> = scans
+        .iter()
+        .map(|(_, v)| v["event_id"].to_string())
+        .collect();
     let printed: BTreeSet<String> = echoed.iter().map(|v| v["event_id"].to_string()).collect();
     assert_eq!(published, printed);
 }
@@ -199,7 +202,12 @@ async fn sigterm_while_publishing_loses_nothing() {
             .lines()
             .map_while(Result::ok)
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
-            .map(|v| (v["event_id"].to_string(), v["sequence"].as_u64().unwrap_or(u64::MAX)))
+            .map(|v| {
+                (
+                    v["event_id"].to_string(),
+                    v["sequence"].as_u64().unwrap_or(u64::MAX),
+                )
+            })
             .collect::<Vec<_>>()
     });
     let n = 2000;
@@ -215,8 +223,11 @@ async fn sigterm_while_publishing_loses_nothing() {
     std::thread::sleep(Duration::from_millis(300));
     let pid = child.id() as i32;
     // SAFETY-free: kill(2) through nix.
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGTERM)
-        .expect("SIGTERM");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .expect("SIGTERM");
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert!(status.success(), "SIGTERM ends with exit 0, got {status}");
     let _ = writer.join();
@@ -246,7 +257,11 @@ async fn sigterm_while_publishing_loses_nothing() {
         got.insert(v["event_id"].to_string());
     }
     let missing: Vec<_> = want.difference(&got).collect();
-    assert!(missing.is_empty(), "{} accepted events never arrived", missing.len());
+    assert!(
+        missing.is_empty(),
+        "{} accepted events never arrived",
+        missing.len()
+    );
 }
 
 #[test]
@@ -296,8 +311,8 @@ fn sighup_with_a_broken_file_keeps_running() {
 
 /// Certificates and credentials the examples name, made up for the test.
 fn example_environment(dir: &Path) -> Vec<(String, String)> {
-    let cert = rcgen::generate_simple_self_signed(vec!["broker.trust.nhs.uk".into()])
-        .expect("rcgen");
+    let cert =
+        rcgen::generate_simple_self_signed(vec!["broker.trust.nhs.uk".into()]).expect("rcgen");
     let ca = write_config(dir, "ca.pem", &cert.cert.pem());
     let client = write_config(dir, "client.pem", &cert.cert.pem());
     let key = write_config(dir, "client.key", &cert.signing_key.serialize_pem());
@@ -307,8 +322,14 @@ fn example_environment(dir: &Path) -> Vec<(String, String)> {
     std::fs::write(creds.join("pseudonym.key"), [7u8; 32]).expect("write");
     vec![
         ("GS1_GATEWAY_MQTT_CA_FILE".into(), ca.display().to_string()),
-        ("GS1_GATEWAY_MQTT_CLIENT_CERT".into(), client.display().to_string()),
-        ("GS1_GATEWAY_MQTT_CLIENT_KEY".into(), key.display().to_string()),
+        (
+            "GS1_GATEWAY_MQTT_CLIENT_CERT".into(),
+            client.display().to_string(),
+        ),
+        (
+            "GS1_GATEWAY_MQTT_CLIENT_KEY".into(),
+            key.display().to_string(),
+        ),
         ("CREDENTIALS_DIRECTORY".into(), creds.display().to_string()),
     ]
 }
@@ -326,7 +347,11 @@ fn every_example_configuration_validates() {
     assert!(files.len() >= 5, "{files:?}");
     for file in files {
         // The default file names no certificates; the examples get made-up ones.
-        let env: &[(String, String)] = if file.ends_with("gs1-gateway.toml") { &[] } else { &env };
+        let env: &[(String, String)] = if file.ends_with("gs1-gateway.toml") {
+            &[]
+        } else {
+            &env
+        };
         let out = bin()
             .arg("check-config")
             .arg(&file)
@@ -361,27 +386,62 @@ fn print_default_config_is_the_commented_default_and_parses() {
 fn broken_configurations_are_rejected_with_positions() {
     // (file contents, expected fragments of the first error line: file:line:col, key, message)
     let cases: &[(&str, &str, &str)] = &[
-        ("[gateway]\nidd = \"x\"\n", ":2:1: error: `gateway.idd`", "did you mean `id`?"),
+        (
+            "[gateway]\nidd = \"x\"\n",
+            ":2:1: error: `gateway.idd`",
+            "did you mean `id`?",
+        ),
         ("[mqtt]\nqos = 7\n", ":2:", "qos"),
-        ("[[source]]\nid = \"a\"\nkind = \"serial\"\npath = \"/dev/x\"\nbaud = \"fast\"\n", ":5:", "source[0].baud"),
-        ("[[source]]\nid = \"a\"\nkind = \"camra\"\n", ":3:", "did you mean `camera`?"),
-        ("[[source]]\nid = \"a\"\nkind = \"stdin\"\n[[source]]\nid = \"a\"\nkind = \"stdin\"\n", ":5:", "duplicate source id `a`"),
+        (
+            "[[source]]\nid = \"a\"\nkind = \"serial\"\npath = \"/dev/x\"\nbaud = \"fast\"\n",
+            ":5:",
+            "source[0].baud",
+        ),
+        (
+            "[[source]]\nid = \"a\"\nkind = \"camra\"\n",
+            ":3:",
+            "did you mean `camera`?",
+        ),
+        (
+            "[[source]]\nid = \"a\"\nkind = \"stdin\"\n[[source]]\nid = \"a\"\nkind = \"stdin\"\n",
+            ":5:",
+            "duplicate source id `a`",
+        ),
         ("[outbox]\nmax_bytes = \"lots\"\n", ":2:", "invalid size"),
-        ("[context]\npatient_timeout = \"soon\"\n", ":2:", "context.patient_timeout"),
-        ("[mqtt]\nurl = \"mqtts://broker:8883\"\nca_file = \"/nonexistent/ca.pem\"\n", ":1:", "ca.pem"),
+        (
+            "[context]\npatient_timeout = \"soon\"\n",
+            ":2:",
+            "context.patient_timeout",
+        ),
+        (
+            "[mqtt]\nurl = \"mqtts://broker:8883\"\nca_file = \"/nonexistent/ca.pem\"\n",
+            ":1:",
+            "ca.pem",
+        ),
         ("[gateway\n", ":1:", "invalid TOML"),
-        ("[brokre]\nembedded = true\n", ":1:", "did you mean `broker`?"),
+        (
+            "[brokre]\nembedded = true\n",
+            ":1:",
+            "did you mean `broker`?",
+        ),
     ];
     let dir = tempfile::tempdir().expect("tempdir");
     for (i, (text, position, message)) in cases.iter().enumerate() {
         let file = write_config(dir.path(), &format!("case{i}.toml"), text);
         let out = bin().arg("check-config").arg(&file).output().expect("run");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "case {i} accepted:\n{text}\n{stderr}");
-        let found = stderr
-            .lines()
-            .any(|l| l.contains(position) && l.contains(message) && l.contains(&format!("case{i}.toml")));
-        assert!(found, "case {i}: no error line with `{position}` and `{message}`:\n{stderr}");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "case {i} accepted:\n{text}\n{stderr}"
+        );
+        let found = stderr.lines().any(|l| {
+            l.contains(position) && l.contains(message) && l.contains(&format!("case{i}.toml"))
+        });
+        assert!(
+            found,
+            "case {i}: no error line with `{position}` and `{message}`:\n{stderr}"
+        );
     }
 }
 
