@@ -428,7 +428,7 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
     if let (Some(g), Some(m), Some(b)) = (&gateway, &mqtt, &broker) {
         // Reads certificate and password files: an unreadable certificate is an error now, not
         // a reconnect loop on a ward.
-        if !(b.embedded && !mqtt_url_set) {
+        if !b.embedded || mqtt_url_set {
             if let Err(e) = m.validate(&g.id) {
                 diagnostics
                     .push(merged.place(Diagnostic::error("mqtt", e.to_string()), &[key("mqtt")]));

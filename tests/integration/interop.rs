@@ -272,11 +272,18 @@ fn alert(kind: &str, message: &str) -> Alert {
         },
         message: message.to_owned(),
         gtin: GTIN.to_owned(),
-        batch: None,
+        batch: Some("ABC123".to_owned()),
         serial: None,
-        expiry: None,
-        days_to_expiry: None,
-        reason: None,
+        // Expiry alerts carry the date and the days to it (negative: already expired).
+        expiry: (kind != gs1_gateway::event::AlertKind::Recalled)
+            .then(|| time::macros::date!(2026 - 12 - 31)),
+        days_to_expiry: match kind {
+            gs1_gateway::event::AlertKind::Expired => Some(-3),
+            gs1_gateway::event::AlertKind::Expiring => Some(37),
+            gs1_gateway::event::AlertKind::Recalled => None,
+        },
+        reason: (kind == gs1_gateway::event::AlertKind::Recalled)
+            .then(|| "field safety notice".to_owned()),
         reference: None,
     }
 }
@@ -306,7 +313,10 @@ fn cases() -> Vec<(&'static str, ScanEvent, Interop)> {
     let mut v = Vec::new();
 
     let mut e = product(1, None);
-    e.context = Some(context(Some("pseudo:Jx3k9Qm2Vb7Wc1Zp".to_owned())));
+    e.context = Some(context(Some(
+        "pseudo:hmac-sha256:d2bcda3d05575377a9d4c48c7949232d8521ffbda79d1a9bd4635a24cb4c515b"
+            .to_owned(),
+    )));
     v.push(("product-in-context", e, default.clone()));
 
     let mut e = product(2, Some("S1"));
@@ -339,7 +349,10 @@ fn cases() -> Vec<(&'static str, ScanEvent, Interop)> {
         ),
         alert("expiring", "expires within 60 days"),
     ];
-    e.context = Some(context(Some("pseudo:Jx3k9Qm2Vb7Wc1Zp".to_owned())));
+    e.context = Some(context(Some(
+        "pseudo:hmac-sha256:d2bcda3d05575377a9d4c48c7949232d8521ffbda79d1a9bd4635a24cb4c515b"
+            .to_owned(),
+    )));
     v.push(("product-recalled", e, default.clone()));
 
     let mut e = base_event(
@@ -349,7 +362,10 @@ fn cases() -> Vec<(&'static str, ScanEvent, Interop)> {
     );
     e.valid = false;
     e.symbology = Some("]C0".to_owned());
-    e.context = Some(context(Some("pseudo:Jx3k9Qm2Vb7Wc1Zp".to_owned())));
+    e.context = Some(context(Some(
+        "pseudo:hmac-sha256:d2bcda3d05575377a9d4c48c7949232d8521ffbda79d1a9bd4635a24cb4c515b"
+            .to_owned(),
+    )));
     v.push(("hibc-implant", e, implants.validate().unwrap()));
 
     let mut e = base_event(7, ScanKind::Asset, "8004950600013435PUMP0042");
@@ -364,7 +380,10 @@ fn cases() -> Vec<(&'static str, ScanEvent, Interop)> {
     v.push(("logistic", e, stores.validate().unwrap()));
 
     let mut e = base_event(9, ScanKind::Patient, "pseudonymised");
-    e.gsrn = Some("pseudo:Jx3k9Qm2Vb7Wc1Zp".to_owned());
+    e.gsrn = Some(
+        "pseudo:hmac-sha256:d2bcda3d05575377a9d4c48c7949232d8521ffbda79d1a9bd4635a24cb4c515b"
+            .to_owned(),
+    );
     v.push(("patient", e, default.clone()));
 
     let mut e = base_event(10, ScanKind::Staff, &format!("8017{}", staff_gsrn()));
@@ -556,7 +575,10 @@ fn epcis_mapping_follows_the_issue() {
         e["bizLocation"]["id"],
         "https://id.gs1.org/414/9506000134352"
     );
-    assert_eq!(e["s4s:patientRef"], "pseudo:Jx3k9Qm2Vb7Wc1Zp");
+    assert_eq!(
+        e["s4s:patientRef"],
+        "pseudo:hmac-sha256:d2bcda3d05575377a9d4c48c7949232d8521ffbda79d1a9bd4635a24cb4c515b"
+    );
     assert_eq!(
         e["s4s:staffRef"],
         format!("https://id.gs1.org/8017/{}", staff_gsrn())
@@ -1094,7 +1116,6 @@ fn asyncapi_document_is_valid_asyncapi_3() {
 }
 
 #[test]
-#[ignore = "schemas/scan-event.v1.json is created by the events work; run after that branch is merged"]
 fn asyncapi_scan_schema_exists() {
     let path = root().join(SCAN_EVENT_SCHEMA_FILE);
     assert!(
@@ -1105,9 +1126,11 @@ fn asyncapi_scan_schema_exists() {
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     // The native events we render from must be valid against it.
     let validator = jsonschema::options().offline().build(&schema).unwrap();
+    // HIBC product events are not produced by the event stage yet (it classifies only GS1 data),
+    // so the v1 schema has no shape for them; they are rendered from hand-built events here.
     for (name, event, _) in cases()
         .into_iter()
-        .filter(|c| c.1.kind == ScanKind::Product)
+        .filter(|c| c.1.kind == ScanKind::Product && !c.0.starts_with("hibc"))
     {
         let v = serde_json::to_value(&event).unwrap();
         let errors = schema_errors(&validator, &v);
