@@ -276,7 +276,7 @@ fn alert(kind: &str, message: &str) -> Alert {
         serial: None,
         // Expiry alerts carry the date and the days to it (negative: already expired).
         expiry: (kind != gs1_gateway::event::AlertKind::Recalled)
-            .then(|| time::macros::date!(2026 - 12 - 31)),
+            .then_some(time::macros::date!(2026 - 12 - 31)),
         days_to_expiry: match kind {
             gs1_gateway::event::AlertKind::Expired => Some(-3),
             gs1_gateway::event::AlertKind::Expiring => Some(37),
