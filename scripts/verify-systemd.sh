@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # Any build of the binary will do: verify only checks that ExecStart names an executable.
 bin="${1:-}"
 for candidate in "$bin" "$(pwd)/target/debug/gs1-gateway" "$(pwd)/target/release/gs1-gateway"; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ]; then bin="$candidate"; break; fi
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then bin="$(realpath "$candidate")"; break; fi
 done
 [ -x "$bin" ] || { echo "build the binary first: cargo build" >&2; exit 2; }
 tmp=$(mktemp -d)
