@@ -458,3 +458,104 @@ fn run_with_a_broken_configuration_exits_2_and_starts_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("gateway.id"));
 }
+
+/// A plain HTTP GET against the gateway's loopback endpoint: (status code, body).
+fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let code = text.split(' ').nth(1)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n")?.1.to_string();
+    Some((code, body))
+}
+
+#[test]
+fn metrics_health_and_status_endpoint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = crate::util::free_port();
+    let config = write_config(
+        dir.path(),
+        "gw.toml",
+        &format!(
+            "[gateway]\nid = \"http-test\"\n[[source]]\nid = \"bench\"\nkind = \"stdin\"\n\
+             [broker]\nembedded = true\nport = 0\n[http]\nenabled = true\nlisten = \"127.0.0.1:{port}\"\n\
+             [outbox]\npath = \"{}\"\n",
+            dir.path().join("outbox").display()
+        ),
+    );
+    let mut child = bin()
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    wait_for_stderr(&mut stderr, "gateway running", &mut seen);
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{PRODUCT}").expect("write");
+    writeln!(stdin, "(01)09506000134353").expect("write");
+    stdin.flush().expect("flush");
+
+    // Healthy once the publisher is connected to the embedded broker and both scans are counted.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let metrics = loop {
+        let health = http_get(port, "/healthz");
+        let metrics = http_get(port, "/metrics")
+            .map(|(_, b)| b)
+            .unwrap_or_default();
+        if matches!(&health, Some((200, _)))
+            && metrics.contains("gs1_gateway_scans_total{source=\"bench\",kind=\"unknown\"} 1")
+        {
+            let (_, body) = health.expect("checked");
+            let v: serde_json::Value = serde_json::from_str(&body).expect("JSON health body");
+            assert_eq!(v["healthy"], true);
+            break metrics;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never healthy; last /healthz {health:?}\n{metrics}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        metrics.contains("gs1_gateway_scans_total{source=\"bench\",kind=\"product\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("gs1_gateway_parse_errors_total{kind=\"bad_check_digit\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("gs1_gateway_broker_connected 1"),
+        "{metrics}"
+    );
+
+    let out = bin()
+        .args(["status", "--endpoint"])
+        .arg(format!("http://127.0.0.1:{port}"))
+        .output()
+        .expect("status");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("gateway http-test"), "{text}");
+    assert!(text.contains("bench"), "{text}");
+    assert!(text.contains("last unknown INVALID"), "{text}");
+    // The status never shows scan data.
+    assert!(!text.contains("09506000134352"), "{text}");
+
+    drop(stdin);
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success());
+}
