@@ -559,3 +559,59 @@ fn metrics_health_and_status_endpoint() {
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert!(status.success());
 }
+
+#[test]
+fn sighup_with_a_valid_file_adds_a_source_without_a_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = format!(
+        "[gateway]\nid = \"hup-ok\"\n[[source]]\nid = \"bench\"\nkind = \"stdin\"\n\
+         [broker]\nembedded = true\nport = 0\n[stdout]\necho = true\n[outbox]\npath = \"{}\"\n",
+        dir.path().join("outbox").display()
+    );
+    let config = write_config(dir.path(), "gw.toml", &base);
+    let mut child = bin()
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    wait_for_stderr(&mut stderr, "gateway running", &mut seen);
+
+    // Add a replay source (a recorded capture of two scans in split USB packets).
+    let capture = manifest("hardware-fixtures/serial/split-reads.jsonl");
+    let reloaded = format!(
+        "{base}[[source]]\nid = \"replayed\"\nkind = \"replay\"\npath = \"{}\"\nterminator = \"cr\"\n",
+        capture.display()
+    );
+    std::fs::write(&config, reloaded).expect("rewrite config");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .expect("SIGHUP");
+    wait_for_stderr(&mut stderr, "configuration reloaded", &mut seen);
+    std::thread::spawn(move || for _ in stderr.lines() {});
+
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut events = Vec::new();
+    while events.len() < 2 {
+        let line = lines
+            .next()
+            .expect("the reloaded source delivers its scans")
+            .expect("read");
+        events.push(serde_json::from_str::<serde_json::Value>(&line).expect("JSON event"));
+    }
+    assert!(events.iter().all(|e| e["scanner_id"] == "replayed"));
+    assert_eq!(events[0]["kind"], "product");
+    assert_eq!(events[1]["kind"], "patient");
+    // The stdin source kept running through the reload; ending it stops the gateway.
+    drop(child.stdin.take());
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success());
+}
