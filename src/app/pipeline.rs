@@ -15,7 +15,6 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
 use crate::app::health::{Health, LastScan};
 use crate::event::{
@@ -76,7 +75,7 @@ struct Pending {
     valid: bool,
     alert: bool,
     event: Box<ScanEvent>,
-    append: JoinHandle<Result<Receipt, OutboxError>>,
+    append: Result<tokio::sync::oneshot::Receiver<Result<Receipt, OutboxError>>, OutboxError>,
 }
 
 impl Pipeline {
@@ -200,21 +199,20 @@ impl Pipeline {
                 let context_expiry = self.context_expiry;
                 let to_store = event.clone();
                 let scanner_id = scan.source_id.clone();
-                let outbox = self.outbox.clone();
-                let append = tokio::spawn(async move {
-                    outbox
-                        .append(move |sequence| {
-                            messages(
-                                to_store,
-                                sequence,
-                                alert_events,
-                                changes,
-                                renderings,
-                                context_expiry,
-                            )
-                        })
-                        .await
-                });
+                // Submitted in scan order (sequence numbers follow it), committed as a group.
+                let append = self
+                    .outbox
+                    .submit(move |sequence| {
+                        messages(
+                            to_store,
+                            sequence,
+                            alert_events,
+                            changes,
+                            renderings,
+                            context_expiry,
+                        )
+                    })
+                    .await;
                 let pending = Pending {
                     scanner_id,
                     kind: event.kind,
@@ -359,12 +357,9 @@ async fn complete(
     let mut committed = 0;
     let stdout = std::io::stdout();
     while let Some(p) = rx.recv().await {
-        let result = match p.append.await {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!(error = %e, "outbox append task failed");
-                continue;
-            }
+        let result = match p.append {
+            Ok(rx) => rx.await.unwrap_or(Err(OutboxError::Closed)),
+            Err(e) => Err(e),
         };
         let good = match result {
             Ok(receipt) => {

@@ -221,6 +221,29 @@ impl Outbox {
         rx.await.map_err(|_| OutboxError::Closed)?
     }
 
+    /// Queues an append behind every append submitted before it (so sequence numbers follow the
+    /// order of submission) and returns a receiver for its commit, which the caller may await
+    /// later: a pipeline can keep many appends in one group commit without reordering them.
+    pub async fn submit<F>(
+        &self,
+        build: F,
+    ) -> Result<oneshot::Receiver<Result<Receipt, OutboxError>>, OutboxError>
+    where
+        F: FnOnce(u64) -> Vec<Message> + Send + 'static,
+    {
+        let (reply, rx) = oneshot::channel();
+        let req = Request::Append {
+            build: Box::new(build),
+            appended_at_us: now_us(),
+            reply,
+        };
+        self.tx
+            .send_async(req)
+            .await
+            .map_err(|_| OutboxError::Closed)?;
+        Ok(rx)
+    }
+
     /// [`Outbox::append`] for threads outside an async runtime.
     pub fn append_blocking<F>(&self, build: F) -> Result<Receipt, OutboxError>
     where
