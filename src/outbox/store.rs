@@ -126,6 +126,20 @@ impl std::fmt::Debug for Outbox {
     }
 }
 
+/// An append request and the receiver of its commit.
+fn append_request<F>(build: F) -> (Request, oneshot::Receiver<Result<Receipt, OutboxError>>)
+where
+    F: FnOnce(u64) -> Vec<Message> + Send + 'static,
+{
+    let (reply, rx) = oneshot::channel();
+    let req = Request::Append {
+        build: Box::new(build),
+        appended_at_us: now_us(),
+        reply,
+    };
+    (req, rx)
+}
+
 fn now_us() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -208,17 +222,8 @@ impl Outbox {
     where
         F: FnOnce(u64) -> Vec<Message> + Send + 'static,
     {
-        let (reply, rx) = oneshot::channel();
-        let req = Request::Append {
-            build: Box::new(build),
-            appended_at_us: now_us(),
-            reply,
-        };
-        self.tx
-            .send_async(req)
-            .await
-            .map_err(|_| OutboxError::Closed)?;
-        rx.await.map_err(|_| OutboxError::Closed)?
+        let committed = self.submit(build).await?;
+        committed.await.map_err(|_| OutboxError::Closed)?
     }
 
     /// Queues an append behind every append submitted before it (so sequence numbers follow the
@@ -231,12 +236,7 @@ impl Outbox {
     where
         F: FnOnce(u64) -> Vec<Message> + Send + 'static,
     {
-        let (reply, rx) = oneshot::channel();
-        let req = Request::Append {
-            build: Box::new(build),
-            appended_at_us: now_us(),
-            reply,
-        };
+        let (req, rx) = append_request(build);
         self.tx
             .send_async(req)
             .await
@@ -249,12 +249,7 @@ impl Outbox {
     where
         F: FnOnce(u64) -> Vec<Message> + Send + 'static,
     {
-        let (reply, rx) = oneshot::channel();
-        let req = Request::Append {
-            build: Box::new(build),
-            appended_at_us: now_us(),
-            reply,
-        };
+        let (req, rx) = append_request(build);
         self.tx.send(req).map_err(|_| OutboxError::Closed)?;
         rx.blocking_recv().map_err(|_| OutboxError::Closed)?
     }
