@@ -35,12 +35,12 @@ use crate::event::{
 use crate::gs1::ParseOptions;
 use crate::outbox::{Outbox, OutboxError};
 use crate::publish::{self, PublishError};
-use crate::source::feedback::{Feedback, FeedbackProtocol};
+use crate::source::feedback::FeedbackProtocol;
 use crate::source::{SourceConfig, SourceEvent};
 use crate::telemetry::Metrics;
 
 use health::{Health, OutboxHealth};
-use pipeline::Pipeline;
+use pipeline::{FeedbackRoutes, Pipeline, PipelineSettings};
 
 /// Why the gateway could not start (running problems are retried, not returned).
 #[derive(Debug, thiserror::Error)]
@@ -197,29 +197,34 @@ pub async fn run(
     // Sources.
     let (source_tx, source_rx) =
         mpsc::channel::<SourceEvent>(crate::source::DEFAULT_CHANNEL_CAPACITY);
-    let mut sources = Sources::new(source_tx, root.child_token());
-    let mut feedback = HashMap::new();
+    let feedback = FeedbackRoutes::default();
+    let mut sources = Sources::new(source_tx, root.child_token(), feedback.clone());
     for source in &config.sources {
         health.add_source(source.id(), &kind_text(source), false);
-        if let Some(tx) = sources.spawn(source.clone()) {
-            feedback.insert(source.id().to_string(), tx);
-        }
+        sources.spawn(source.clone());
     }
 
+    let (settings_tx, settings_rx) = mpsc::channel::<PipelineSettings>(4);
+    let settings = components.into_settings(&config);
     let pipeline = Pipeline {
-        parse_options: components.parse_options.clone(),
-        builder: components.builder,
-        context: components.context,
-        alerts: components.alerts,
-        recalls: components.recalls,
-        recall_watcher: components.recall_watcher,
-        interop: components.interop,
-        context_expiry: context_expiry(&config),
+        parse_options: settings.parse_options,
+        builder: settings.builder,
+        context: settings.context,
+        alerts: settings.alerts,
+        recalls: settings
+            .recalls
+            .as_ref()
+            .map(|r| r.0.clone())
+            .unwrap_or_default(),
+        recall_watcher: settings.recalls.and_then(|r| r.1),
+        interop: settings.interop,
+        context_expiry: settings.context_expiry,
         outbox: outbox.clone(),
         metrics: metrics.clone(),
         health: health.clone(),
-        echo: config.stdout.echo,
+        echo: Arc::new(std::sync::atomic::AtomicBool::new(settings.echo)),
         feedback,
+        settings: settings_rx,
         scanner_status: status_tx,
     };
     let ingest = tokio::spawn(pipeline.run(source_rx));
@@ -269,7 +274,7 @@ pub async fn run(
             msg = control.recv() => {
                 match msg {
                     Some(Control::Reload(new)) => {
-                        reload(&mut current, *new, &mut sources, &health);
+                        reload(&mut current, *new, &mut sources, &health, &settings_tx).await;
                     }
                     None => std::future::pending::<()>().await,
                 }
@@ -314,12 +319,12 @@ struct Components {
     builder: EventBuilder,
     context: ContextTracker,
     alerts: AlertChecker,
-    recalls: RecallList,
-    recall_watcher: Option<RecallFileWatcher>,
     interop: crate::interop::Interop,
 }
 
 impl Components {
+    /// Builds and validates the pipeline's components (also on reload, before anything is
+    /// replaced, so a file that passes `check-config` but names an unreadable key changes nothing).
     fn from_config(config: &Config) -> Result<Components, AppError> {
         let setup = |what: &str, e: &dyn std::fmt::Display| AppError::Setup(format!("{what}: {e}"));
         let gateway_id = &config.gateway.id;
@@ -334,21 +339,6 @@ impl Components {
         let context = ContextTracker::new(gateway_id.clone(), &config.context)
             .map_err(|e| setup("[context]", &e))?;
         let alerts = AlertChecker::new(&config.alerts);
-        let (recalls, recall_watcher) = match &config.alerts.recall_list {
-            Some(path) => {
-                let mut watcher = RecallFileWatcher::new(path.clone());
-                // An unreadable list is reported and retried every poll; start with none.
-                let list = match watcher.poll() {
-                    Ok(list) => list.unwrap_or_else(RecallList::new),
-                    Err(e) => {
-                        tracing::error!(error = %e, "recall list not loaded");
-                        RecallList::new()
-                    }
-                };
-                (list, Some(watcher))
-            }
-            None => (RecallList::new(), None),
-        };
         Ok(Components {
             parse_options: ParseOptions {
                 strict: config.gs1.strict,
@@ -358,14 +348,45 @@ impl Components {
             builder: EventBuilder::new(gateway_id.clone(), privacy),
             context,
             alerts,
-            recalls,
-            recall_watcher,
             interop: config
                 .interop
                 .validate()
                 .map_err(|e| setup("[interop]", &e))?,
         })
     }
+}
+
+impl Components {
+    /// The pipeline's settings under `config`, with the recall list loaded from its file.
+    fn into_settings(self, config: &Config) -> PipelineSettings {
+        PipelineSettings {
+            parse_options: self.parse_options,
+            builder: self.builder,
+            context: self.context,
+            alerts: self.alerts,
+            recalls: Some(load_recalls(config.alerts.recall_list.as_deref())),
+            interop: self.interop,
+            context_expiry: context_expiry(config),
+            echo: config.stdout.echo,
+        }
+    }
+}
+
+/// The recall list named in `[alerts] recall_list` and the watcher that reloads it. An
+/// unreadable list is reported and retried at every poll; until then there is none.
+fn load_recalls(path: Option<&std::path::Path>) -> (RecallList, Option<RecallFileWatcher>) {
+    let Some(path) = path else {
+        return (RecallList::new(), None);
+    };
+    let mut watcher = RecallFileWatcher::new(path);
+    let list = match watcher.poll() {
+        Ok(list) => list.unwrap_or_else(RecallList::new),
+        Err(e) => {
+            tracing::error!(error = %e, "recall list not loaded");
+            RecallList::new()
+        }
+    };
+    (list, Some(watcher))
 }
 
 /// The pseudonymisation key of this box when none is configured: `pseudonym.key` beside the
@@ -416,15 +437,21 @@ fn kind_text(source: &SourceConfig) -> String {
 struct Sources {
     tx: mpsc::Sender<SourceEvent>,
     parent: CancellationToken,
+    feedback: FeedbackRoutes,
     tokens: HashMap<String, (SourceConfig, CancellationToken)>,
     tasks: JoinSet<String>,
 }
 
 impl Sources {
-    fn new(tx: mpsc::Sender<SourceEvent>, parent: CancellationToken) -> Sources {
+    fn new(
+        tx: mpsc::Sender<SourceEvent>,
+        parent: CancellationToken,
+        feedback: FeedbackRoutes,
+    ) -> Sources {
         Sources {
             tx,
             parent,
+            feedback,
             tokens: HashMap::new(),
             tasks: JoinSet::new(),
         }
@@ -434,8 +461,8 @@ impl Sources {
         self.tasks.len()
     }
 
-    /// Starts a source; returns its feedback channel when it has one.
-    fn spawn(&mut self, config: SourceConfig) -> Option<mpsc::Sender<Feedback>> {
+    /// Starts a source and routes its scanner's feedback when it supports it.
+    fn spawn(&mut self, config: SourceConfig) {
         let id = config.id().to_string();
         let token = self.parent.child_token();
         let tx = self.tx.clone();
@@ -457,7 +484,7 @@ impl Sources {
             }
             task_id
         });
-        wants_feedback.then_some(fb_tx)
+        self.feedback.set(&id, wants_feedback.then_some(fb_tx));
     }
 
     async fn join_next(&mut self) -> Option<String> {
@@ -475,6 +502,7 @@ impl Sources {
     }
 
     fn stop_one(&mut self, id: &str) {
+        self.feedback.set(id, None);
         if let Some((_, token)) = self.tokens.remove(id) {
             token.cancel();
         }
@@ -496,12 +524,44 @@ impl Sources {
     }
 }
 
-/// Applies a reloaded configuration: sources whose settings changed are restarted, new ones
-/// started, removed ones stopped. Outbox, MQTT session and point-of-care context are kept;
-/// changes to `[mqtt]`, `[outbox]` and `[broker]` take effect at the next restart.
-fn reload(current: &mut Config, new: Config, sources: &mut Sources, health: &Health) {
-    if new.mqtt != current.mqtt || new.outbox != current.outbox || new.broker != current.broker {
-        tracing::warn!("[mqtt], [outbox] and [broker] changes take effect at the next restart");
+/// Applies a reloaded configuration: the pipeline's settings (`[gs1]`, `[privacy]`,
+/// `[context]`, `[alerts]`, `[interop]`, `[stdout]`) are replaced between two scans; sources
+/// whose settings changed are restarted, new ones started, removed ones stopped. Outbox, MQTT
+/// session and point-of-care context are kept; changes to `[mqtt]`, `[outbox]`, `[broker]` and
+/// `[http]` take effect at the next restart. If the new settings cannot be built (say, a
+/// pseudonym key file that cannot be read), nothing changes.
+async fn reload(
+    current: &mut Config,
+    new: Config,
+    sources: &mut Sources,
+    health: &Health,
+    settings: &mpsc::Sender<PipelineSettings>,
+) {
+    let components = match Components::from_config(&new) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "configuration not reloaded; keeping the running one");
+            return;
+        }
+    };
+    let mut next = components.into_settings(&new);
+    if next.recalls.is_some() && new.alerts.recall_list == current.alerts.recall_list {
+        // Same file: the running watcher already follows it.
+        next.recalls = None;
+    }
+    if settings.send(next).await.is_err() {
+        tracing::warn!("pipeline has stopped; configuration not applied");
+        return;
+    }
+    if new.mqtt != current.mqtt
+        || new.outbox != current.outbox
+        || new.broker != current.broker
+        || new.http != current.http
+        || new.log != current.log
+    {
+        tracing::warn!(
+            "[mqtt], [outbox], [broker], [http] and [log] changes take effect at the next restart"
+        );
     }
     let new_ids: HashMap<&str, &SourceConfig> = new.sources.iter().map(|s| (s.id(), s)).collect();
     let old: Vec<(String, SourceConfig)> = sources
@@ -523,8 +583,7 @@ fn reload(current: &mut Config, new: Config, sources: &mut Sources, health: &Hea
         if !unchanged {
             tracing::info!(source = %s.id(), "source started by reload");
             health.add_source(s.id(), &kind_text(s), false);
-            // Feedback channels of reloaded sources are not rewired (documented limitation).
-            let _ = sources.spawn(s.clone());
+            sources.spawn(s.clone());
         }
     }
     *current = new;

@@ -11,7 +11,8 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
 
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
@@ -35,6 +36,65 @@ pub const MAX_IN_FLIGHT: usize = 4096;
 pub const CONTEXT_SCHEMA: &str = "gs1-gateway/context-change/1";
 /// Schema identifier of alert messages.
 pub const ALERT_SCHEMA: &str = "gs1-gateway/alert/1";
+
+/// The feedback channels of the running sources, by source id. Shared with the source
+/// supervisor so that a source restarted by a reload gets its scanner's beeps back.
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackRoutes {
+    routes: Arc<RwLock<HashMap<String, mpsc::Sender<Feedback>>>>,
+}
+
+impl FeedbackRoutes {
+    /// Routes `source_id`'s feedback to `tx`, or stops routing it with `None`.
+    pub fn set(&self, source_id: &str, tx: Option<mpsc::Sender<Feedback>>) {
+        // A poisoned lock only means another thread panicked mid-insert; the map is still valid.
+        let mut routes = self.routes.write().unwrap_or_else(|e| e.into_inner());
+        match tx {
+            Some(tx) => {
+                routes.insert(source_id.to_string(), tx);
+            }
+            None => {
+                routes.remove(source_id);
+            }
+        }
+    }
+
+    /// Sends feedback to a source's scanner if it supports it; never waits (a scanner that is
+    /// slow to take its beep must not hold up the pipeline).
+    pub fn send(&self, source_id: &str, feedback: Feedback) {
+        let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = routes.get(source_id) {
+            let _ = tx.try_send(feedback);
+        }
+    }
+
+    /// Whether `source_id` has a feedback route.
+    pub fn has(&self, source_id: &str) -> bool {
+        let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
+        routes.contains_key(source_id)
+    }
+}
+
+/// The parts of the pipeline that a configuration reload (SIGHUP) replaces. Point-of-care
+/// context carries over ([`ContextTracker::carry_over`]); so do the outbox and its sequence.
+pub struct PipelineSettings {
+    /// GS1 parse options.
+    pub parse_options: ParseOptions,
+    /// Builds events (gateway id, privacy).
+    pub builder: EventBuilder,
+    /// Point-of-care context settings (its state is carried over from the running tracker).
+    pub context: ContextTracker,
+    /// Expiry/recall checks.
+    pub alerts: AlertChecker,
+    /// The recall list and its watcher; `None` keeps the running list (same file).
+    pub recalls: Option<(RecallList, Option<RecallFileWatcher>)>,
+    /// EPCIS/FHIR renderings to publish besides the native event.
+    pub interop: Interop,
+    /// MQTT 5 message expiry of context messages.
+    pub context_expiry: std::time::Duration,
+    /// Echo committed events on standard output.
+    pub echo: bool,
+}
 
 /// What the pipeline needs besides its input.
 pub struct Pipeline {
@@ -60,10 +120,13 @@ pub struct Pipeline {
     pub metrics: Arc<Metrics>,
     /// Health state.
     pub health: Arc<Health>,
-    /// Echo committed events on standard output.
-    pub echo: bool,
+    /// Echo committed events on standard output (shared with the completion task, so a reload
+    /// can turn it on or off).
+    pub echo: Arc<AtomicBool>,
     /// Feedback channels of sources that support it, by source id.
-    pub feedback: HashMap<String, mpsc::Sender<Feedback>>,
+    pub feedback: FeedbackRoutes,
+    /// Replacement settings from a configuration reload.
+    pub settings: mpsc::Receiver<PipelineSettings>,
     /// Scanner connection changes for the publisher's retained status topics.
     pub scanner_status: mpsc::Sender<(String, bool)>,
 }
@@ -88,13 +151,15 @@ impl Pipeline {
             self.metrics.clone(),
             self.health.clone(),
             self.feedback.clone(),
-            self.echo,
+            self.echo.clone(),
         ));
         let mut recall_check = tokio::time::interval(std::time::Duration::from_secs(2));
         recall_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             tokio::select! {
                 biased;
+                // First, so scans read after a reload are handled under the new settings.
+                Some(settings) = self.settings.recv() => self.apply(settings),
                 event = rx.recv() => {
                     let Some(event) = event else { break };
                     self.handle(event, &done_tx).await;
@@ -107,6 +172,31 @@ impl Pipeline {
         }
         drop(done_tx);
         completion.await.unwrap_or(0)
+    }
+
+    /// Applies reloaded settings between two scans, so every scan is handled under one
+    /// consistent configuration.
+    fn apply(&mut self, new: PipelineSettings) {
+        let old = std::mem::replace(&mut self.context, new.context);
+        let dropped = self.context.carry_over(old);
+        if dropped > 0 {
+            // No identifiers: the dropped context may hold a patient.
+            tracing::info!(
+                contexts = dropped,
+                "point-of-care contexts of scanners or groups no longer configured were dropped"
+            );
+        }
+        self.parse_options = new.parse_options;
+        self.builder = new.builder;
+        self.alerts = new.alerts;
+        if let Some((list, watcher)) = new.recalls {
+            self.recalls = list;
+            self.recall_watcher = watcher;
+        }
+        self.interop = new.interop;
+        self.context_expiry = new.context_expiry;
+        self.echo.store(new.echo, Ordering::Relaxed);
+        tracing::debug!("pipeline settings reloaded");
     }
 
     fn reload_recalls(&mut self) {
@@ -264,9 +354,7 @@ impl Pipeline {
                     })
                     .inc();
                 tracing::warn!(source = %source_id, error = %error, "source error");
-                if let Some(tx) = self.feedback.get(&source_id) {
-                    let _ = tx.try_send(Feedback::BadRead);
-                }
+                self.feedback.send(&source_id, Feedback::BadRead);
             }
         }
     }
@@ -351,8 +439,8 @@ async fn complete(
     mut rx: mpsc::Receiver<Pending>,
     metrics: Arc<Metrics>,
     health: Arc<Health>,
-    feedback: HashMap<String, mpsc::Sender<Feedback>>,
-    echo: bool,
+    feedback: FeedbackRoutes,
+    echo: Arc<AtomicBool>,
 ) -> u64 {
     let mut committed = 0;
     let stdout = std::io::stdout();
@@ -380,7 +468,7 @@ async fn complete(
                         at: p.event.scanned_at,
                     },
                 );
-                if echo {
+                if echo.load(Ordering::Relaxed) {
                     let mut event = *p.event;
                     event.sequence = receipt.sequence;
                     if let Ok(line) = serde_json::to_string(&event) {
@@ -404,13 +492,14 @@ async fn complete(
                 false
             }
         };
-        if let Some(tx) = feedback.get(&p.scanner_id) {
-            let _ = tx.try_send(if good {
+        feedback.send(
+            &p.scanner_id,
+            if good {
                 Feedback::GoodRead
             } else {
                 Feedback::BadRead
-            });
-        }
+            },
+        );
     }
     committed
 }

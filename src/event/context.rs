@@ -320,6 +320,26 @@ impl ContextTracker {
         })
     }
 
+    /// Takes over the live contexts of `old` (the tracker of the configuration being replaced),
+    /// so a reload does not make a ward rescan its patient. A group's context is kept when the
+    /// group still exists; an ungrouped scanner's when it is still ungrouped. Returns how many
+    /// contexts were dropped because their group or scanner is no longer configured that way.
+    pub fn carry_over(&mut self, old: ContextTracker) -> usize {
+        let mut dropped = 0;
+        for (key, state) in old.states {
+            let still_valid = match key.strip_prefix("scanner:") {
+                Some(scanner) => !self.scanner_group.contains_key(scanner),
+                None => self.group_timeouts.contains_key(&key),
+            };
+            if still_valid {
+                self.states.insert(key, state);
+            } else {
+                dropped += 1;
+            }
+        }
+        dropped
+    }
+
     /// The context group a scanner belongs to.
     pub fn group_of(&self, scanner_id: &str) -> Option<&str> {
         self.scanner_group.get(scanner_id).map(String::as_str)

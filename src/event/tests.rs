@@ -810,6 +810,53 @@ fn scanners_in_a_group_share_one_context() {
 }
 
 #[test]
+fn a_reload_carries_context_over_where_its_group_or_scanner_still_applies() {
+    let grouped: ContextConfig = toml::from_str(
+        r#"
+        [[group]]
+        name = "theatre-3"
+        scanners = ["t3-a", "t3-b"]
+        [[group]]
+        name = "theatre-4"
+        scanners = ["t4-a"]
+        "#,
+    )
+    .unwrap();
+    let mut old = tracker(grouped);
+    old.apply(&mut ev("t3-a", T0, &[("8018", PATIENT_GSRN)]));
+    old.apply(&mut ev("t4-a", T0, &[("8017", STAFF_GSRN)]));
+    old.apply(&mut ev("bay-1", T0, &[("414", GLN)]));
+    old.apply(&mut ev("bay-2", T0, &[("414", GLN)]));
+
+    // theatre-4 is gone and bay-2 joins a new group: both contexts go; the rest stay.
+    let reloaded: ContextConfig = toml::from_str(
+        r#"
+        patient_timeout = "1h"
+        [[group]]
+        name = "theatre-3"
+        scanners = ["t3-a", "t3-b", "t3-c"]
+        [[group]]
+        name = "bays"
+        scanners = ["bay-2"]
+        "#,
+    )
+    .unwrap();
+    let mut new = tracker(reloaded);
+    assert_eq!(new.carry_over(old), 2);
+    let now = T0 + mins(20);
+    assert_eq!(
+        new.current("t3-c", now).patient.unwrap().id,
+        pseudo(PATIENT_GSRN),
+        "a new member of a kept group sees its context, under the new 1 h time-out"
+    );
+    assert!(new.current("t4-a", now).staff.is_none());
+    // Locations keep the default 15 min time-out.
+    let soon = T0 + mins(10);
+    assert_eq!(new.current("bay-1", soon).location.unwrap().id, GLN);
+    assert!(new.current("bay-2", soon).location.is_none());
+}
+
+#[test]
 fn tick_publishes_timeouts_when_nobody_scans() {
     let mut t = tracker(ContextConfig::default());
     t.apply(&mut ev("bay-1", T0, &[("8018", PATIENT_GSRN)]));

@@ -618,3 +618,119 @@ fn sighup_with_a_valid_file_adds_a_source_without_a_restart() {
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert!(status.success());
 }
+
+/// What a scanner (pty master) receives from the gateway, read on a thread.
+fn pty_receiver(master: &std::fs::File) -> std::sync::mpsc::Receiver<Vec<u8>> {
+    let mut file = master.try_clone().expect("clone pty master");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        while let Ok(n) = std::io::Read::read(&mut file, &mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits until the scanner has received `want` (panics after `timeout`).
+fn expect_on_scanner(rx: &std::sync::mpsc::Receiver<Vec<u8>>, want: &[u8], timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    let mut got = Vec::new();
+    while !got.windows(want.len()).any(|w| w == want) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(bytes) => got.extend_from_slice(&bytes),
+            Err(_) => panic!("scanner never received {want:?}; got {got:?}"),
+        }
+    }
+}
+
+#[test]
+fn sighup_keeps_feedback_of_a_restarted_serial_source_and_applies_a_new_recall_list() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pty = crate::util::pty_pair();
+    let recalls = dir.path().join("recalls.csv");
+    std::fs::write(
+        &recalls,
+        "gtin,batch,reason\n09506000134352,ABC123,test recall\n",
+    )
+    .expect("recall list");
+    let config_text = |terminator: &str, recall: bool| {
+        format!(
+            "[gateway]\nid = \"hup-fb\"\n\
+             [[source]]\nid = \"bay-1\"\nkind = \"serial\"\npath = \"{}\"\nterminator = \"{terminator}\"\n\
+             feedback = \"honeywell\"\n\
+             [broker]\nembedded = true\nport = 0\n[stdout]\necho = true\n[outbox]\npath = \"{}\"\n\
+             [alerts]\n{}",
+            pty.path.display(),
+            dir.path().join("outbox").display(),
+            if recall {
+                format!("recall_list = \"{}\"\n", recalls.display())
+            } else {
+                String::new()
+            }
+        )
+    };
+    let config = write_config(dir.path(), "gw.toml", &config_text("cr", false));
+    let mut child = bin()
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    wait_for_stderr(&mut stderr, "source connected", &mut seen);
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut scanner = pty.master.try_clone().expect("clone master");
+    let from_gateway = pty_receiver(&pty.master);
+    // A product on the list, scanned before the list is configured: a good read.
+    let scan = b"]d2010950600013435217301231" as &[u8];
+    let recalled = b"10ABC123";
+    let mut data = scan.to_vec();
+    data.extend_from_slice(recalled);
+    data.push(b'\r');
+    scanner.write_all(&data).expect("scan");
+    expect_on_scanner(&from_gateway, b"\x1b7,", Duration::from_secs(30));
+    let first: serde_json::Value =
+        serde_json::from_str(&stdout.next().expect("echo").expect("read")).expect("JSON");
+    assert_eq!(first["batch"], "ABC123");
+    assert_eq!(first["alerts"].as_array().map_or(0, Vec::len), 0);
+
+    // Reload: the source's framing changes (so it restarts) and the recall list appears.
+    std::fs::write(&config, config_text("any", true)).expect("rewrite config");
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGHUP,
+    )
+    .expect("SIGHUP");
+    wait_for_stderr(&mut stderr, "configuration reloaded", &mut seen);
+    wait_for_stderr(&mut stderr, "source connected", &mut seen);
+    std::thread::spawn(move || for _ in stderr.lines() {});
+
+    // The same product again: now recalled, so the restarted source's scanner gets a bad read.
+    scanner.write_all(&data).expect("scan");
+    expect_on_scanner(&from_gateway, b"\x1b8,", Duration::from_secs(30));
+    let second: serde_json::Value =
+        serde_json::from_str(&stdout.next().expect("echo").expect("read")).expect("JSON");
+    assert_eq!(second["batch"], "ABC123");
+    assert!(
+        second["alerts"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["kind"] == "recalled")),
+        "{second}"
+    );
+
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child.id() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .expect("SIGTERM");
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success());
+}
