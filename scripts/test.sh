@@ -39,4 +39,6 @@ if command -v systemd-analyze >/dev/null 2>&1 && [ -f systemd/gs1-gateway.servic
     cargo build --bin gs1-gateway
     scripts/verify-systemd.sh target/debug/gs1-gateway
 fi
+echo "==> Debian package: contents, install, upgrade, remove, purge"
+scripts/verify-deb.sh
 echo "==> all tests passed"
