@@ -32,6 +32,7 @@ pub use privacy::{
 };
 pub use scan_event::*;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
@@ -68,7 +69,14 @@ pub struct EventPipeline {
     context: ContextTracker,
     alerts: AlertChecker,
     recalls: Arc<RecallList>,
+    /// The last HIBC primary scanned on each scanner, for linking the secondary code that
+    /// usually follows it (two-symbol HIBC labels). Any other scan on the scanner clears it.
+    hibc_primaries: HashMap<String, ScanEvent>,
 }
+
+/// How long after its primary an HIBC secondary code is still linked to it: the two symbols
+/// of one label are scanned within seconds.
+pub const HIBC_LINK_WINDOW: time::Duration = time::Duration::seconds(60);
 
 impl EventPipeline {
     /// Chains the stages; starts with an empty recall list.
@@ -78,6 +86,7 @@ impl EventPipeline {
             context,
             alerts: AlertChecker::new(alerts),
             recalls: Arc::new(RecallList::new()),
+            hibc_primaries: HashMap::new(),
         }
     }
 
@@ -100,6 +109,7 @@ impl EventPipeline {
         sequence: u64,
     ) -> Processed {
         let mut event = self.builder.build(scan, parsed, sequence);
+        self.link_hibc(&mut event);
         event.alerts = self.alerts.check(&event, &self.recalls);
         let context_changes = self.context.apply(&mut event);
         let alerts = AlertEvent::from_scan(&event);
@@ -107,6 +117,25 @@ impl EventPipeline {
             event,
             alerts,
             context_changes,
+        }
+    }
+
+    fn link_hibc(&mut self, event: &mut ScanEvent) {
+        let previous = self.hibc_primaries.remove(&event.scanner_id);
+        match event.hibc.as_ref().map(|h| h.structure.as_str()) {
+            Some("primary") => {
+                self.hibc_primaries
+                    .insert(event.scanner_id.clone(), event.clone());
+            }
+            Some("secondary") => {
+                if let Some(p) = previous.filter(|p| {
+                    let age = event.scanned_at - p.scanned_at;
+                    age >= time::Duration::ZERO && age <= HIBC_LINK_WINDOW
+                }) {
+                    link_hibc_secondary(event, &p);
+                }
+            }
+            _ => {}
         }
     }
 

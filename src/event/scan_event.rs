@@ -29,6 +29,39 @@ pub enum ScanKind {
     Unknown,
 }
 
+/// The HIBC LIC view of a scan (ANSI/HIBC 2.6 primary, secondary or concatenated code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HibcInfo {
+    /// `primary`, `secondary` or `concatenated`.
+    pub structure: String,
+    /// Labeler Identification Code (4 characters, first alphabetic). Absent for a secondary
+    /// code that could not be linked to its primary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labeler: Option<String>,
+    /// The labeler's product / catalogue number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Unit of measure / packaging level, 0–9.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_of_measure: Option<u8>,
+    /// The UDI device identifier: labeler + product + unit of measure (e.g. `A99912345`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_identifier: Option<String>,
+    /// The expiry as encoded, at its precision (`2026-05`, `2026-05-31`,
+    /// `2026-05-31T13:00:00Z`); the top-level `expiry` is the last day it covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<String>,
+    /// A secondary code's link character (the check character of its primary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// The modulo-43 check character.
+    pub check: String,
+    /// For a secondary code: the event id of the primary scanned just before on the same
+    /// scanner whose check character matches `link`; the primary fields come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_primary: Option<Uuid>,
+}
+
 /// One element of a scan, as published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventElement {
@@ -129,8 +162,12 @@ pub struct Alert {
     pub severity: AlertSeverity,
     /// Human-readable explanation naming the GTIN, the batch or serial and the date.
     pub message: String,
-    /// The product concerned.
+    /// The product concerned (empty, and absent from the JSON, for an HIBC product).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub gtin: String,
+    /// The HIBC device identifier of the product concerned, when it is labelled with HIBC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hibc_di: Option<String>,
     /// Its batch/lot (AI 10), when the scan carried one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
@@ -277,6 +314,11 @@ pub struct ScanEvent {
     /// GRAI (8003).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grai: Option<String>,
+    /// HIBC LIC data, for a scan that is an HIBC code rather than GS1 (then `elements` is
+    /// empty, `gtin` absent, and `batch`, `serial`, `expiry`, `production_date` and `quantity`
+    /// carry the HIBC lot, serial, expiry, manufacture date and quantity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hibc: Option<HibcInfo>,
     /// The point-of-care context the scan was made in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<ScanContext>,

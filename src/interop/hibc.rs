@@ -113,7 +113,7 @@ pub struct HibcData {
 #[non_exhaustive]
 pub enum HibcError {
     /// The data does not start with `+`.
-    #[error("not HIBC LIC data (it must start with '+')")]
+    #[error("not HIBC LIC data (it must start with '+'; '+/' is HIBC PAS)")]
     NotHibc,
     /// Too short to hold data and a check character.
     #[error("HIBC data too short")]
@@ -158,6 +158,31 @@ pub fn check_character(data: &str) -> Result<char, HibcError> {
     Ok(char::from(CHARSET[(sum % 43) as usize]))
 }
 
+/// Whether `raw` (as a scanner sent it, possibly with an AIM symbology identifier) looks like
+/// HIBC LIC data at all, so that callers can tell "not HIBC" from "broken HIBC".
+pub fn looks_like_hibc(raw: &str) -> bool {
+    let data = strip_transport(raw);
+    let data = data.strip_prefix('*').unwrap_or(data);
+    // `+/` starts HIBC PAS (provider applications), which is not a product code.
+    data.starts_with('+') && !data.starts_with("+/")
+}
+
+/// What a scanner adds around the data: an AIM symbology identifier (`]C0`, `]d1`, `]Q1`, …)
+/// in front, a line ending behind. Not trailing spaces: a space can be the check character.
+fn strip_transport(raw: &str) -> &str {
+    let raw = raw.trim_end_matches(['\r', '\n']);
+    match raw.as_bytes() {
+        [b']', a, b, ..] if a.is_ascii_alphabetic() && b.is_ascii_alphanumeric() => &raw[3..],
+        _ => raw,
+    }
+}
+
+/// Parses a scan's data as HIBC LIC: as [`parse`], after removing an AIM symbology identifier
+/// and a trailing line ending that the scanner may have sent.
+pub fn parse_scan(raw: &str) -> Result<HibcData, HibcError> {
+    parse(strip_transport(raw))
+}
+
 /// Parses HIBC LIC data (primary, secondary or concatenated), checking the mod-43 character.
 pub fn parse(input: &str) -> Result<HibcData, HibcError> {
     // The `*` start/stop characters belong to the human-readable form only.
@@ -165,7 +190,7 @@ pub fn parse(input: &str) -> Result<HibcData, HibcError> {
         .strip_prefix('*')
         .and_then(|s| s.strip_suffix('*'))
         .unwrap_or(input);
-    if !data.starts_with('+') {
+    if !data.starts_with('+') || data.starts_with("+/") {
         return Err(HibcError::NotHibc);
     }
     if data.len() < 3 {
@@ -379,9 +404,15 @@ fn parse_secondary(sec: &str, out: &mut HibcData) -> Result<(), HibcError> {
             }
             _ => r,
         };
-        let (expiry, r) = dated(r)?;
-        out.expiry = expiry;
-        (is_serial, r)
+        // Labels that carry only a quantity (`$$8QQ`, `$$9QQQQQ`) end here: the expiry field
+        // after a quantity is absent rather than flagged `7` on some printers.
+        if r.is_empty() && out.quantity.is_some() {
+            (is_serial, r)
+        } else {
+            let (expiry, r) = dated(r)?;
+            out.expiry = expiry;
+            (is_serial, r)
+        }
     } else if let Some(r) = main.strip_prefix("$+") {
         (true, r)
     } else if let Some(r) = main.strip_prefix('$') {
@@ -595,6 +626,26 @@ mod tests {
             let input = if plus { format!("+{s}") } else { s };
             let _ = parse(&input);
         }
+    }
+
+    #[test]
+    fn scanner_transport_is_removed() {
+        let code = "+A99912345/$$52001510X3/16D20111212/S77DE1G45-";
+        let want = parse(code).unwrap();
+        for raw in [
+            format!("]C0{code}"),
+            format!("]d1{code}"),
+            format!("]Q1{code}\r\n"),
+            format!("{code}\n"),
+        ] {
+            assert_eq!(parse_scan(&raw).as_ref(), Ok(&want), "{raw:?}");
+            assert!(looks_like_hibc(&raw));
+        }
+        assert!(!looks_like_hibc("]d2010950600013435210ABC"));
+        assert!(!looks_like_hibc("+/ABC"));
+        // Quantity only: nothing after the quantity.
+        let d = parse(&with_check("+A123BJC5D6E71/$$810")).unwrap();
+        assert_eq!((d.quantity, d.expiry, d.lot), (Some(10), None, None));
     }
 
     #[test]
