@@ -143,7 +143,23 @@ pub async fn run(
     let mqtt_url = mqtt.url.clone();
     health.broker(&mqtt_url, false, None);
     let publisher_token = CancellationToken::new();
-    let publisher = publish::spawn(settings, outbox.clone(), publisher_token.clone());
+    // `[alerts] recall_topic`: the publisher subscribes on every (re)connect and hands each
+    // message to the pipeline, which parses it and merges it with the file's list.
+    let (inbox, recall_inbox) = match &config.alerts.recall_topic {
+        Some(topic) => {
+            let (tx, rx) = tokio::sync::mpsc::channel(16);
+            (
+                Some(publish::Inbox {
+                    filter: topic.clone(),
+                    tx,
+                }),
+                Some(rx),
+            )
+        }
+        None => (None, None),
+    };
+    let publisher =
+        publish::spawn_with_inbox(settings, outbox.clone(), publisher_token.clone(), inbox);
 
     // HTTP endpoint.
     let http_addr = if config.http.enabled {
@@ -211,8 +227,12 @@ pub async fn run(
         builder: components.builder,
         context: components.context,
         alerts: components.alerts,
-        recalls: components.recalls,
+        hibc: crate::event::HibcLinker::new(),
+        recalls: components.recalls.clone(),
+        file_recalls: components.recalls,
+        mqtt_recalls: RecallList::new(),
         recall_watcher: components.recall_watcher,
+        recall_inbox,
         interop: components.interop,
         context_expiry: context_expiry(&config),
         outbox: outbox.clone(),

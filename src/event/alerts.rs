@@ -39,9 +39,38 @@ pub struct AlertConfig {
     pub expiry_warning_days: u32,
     /// Recall list file (CSV or JSON), reloaded when it changes.
     pub recall_list: Option<PathBuf>,
-    /// MQTT topic on which a new recall list can arrive (same formats); the whole list is
-    /// replaced by each valid payload.
+    /// MQTT topic (filter, used as given, not under the topic prefix) on which a recall list
+    /// can arrive, in the same formats as the file. The gateway subscribes on every (re)connect,
+    /// so the retained message on it is picked up at start. Each valid payload replaces the
+    /// previous MQTT list, which is merged with the file's list; an invalid payload is logged
+    /// and ignored; an empty one clears the MQTT list.
     pub recall_topic: Option<String>,
+}
+
+/// Checks an MQTT topic filter (`[alerts] recall_topic`): not empty, no NUL, `+` and `#` only
+/// as whole levels and `#` only last (MQTT 3.1.1 §4.7). The message says what is wrong.
+pub fn check_topic_filter(topic: &str) -> Result<(), String> {
+    if topic.is_empty() {
+        return Err("the topic is empty".into());
+    }
+    if topic.contains('\0') {
+        return Err("the topic contains a NUL character".into());
+    }
+    if topic.len() > 65_535 {
+        return Err("the topic is longer than 65535 bytes".into());
+    }
+    let levels: Vec<&str> = topic.split('/').collect();
+    for (i, level) in levels.iter().enumerate() {
+        if level.contains('#') && (*level != "#" || i + 1 != levels.len()) {
+            return Err(format!(
+                "{topic:?}: '#' must be a whole level and the last one"
+            ));
+        }
+        if level.contains('+') && *level != "+" {
+            return Err(format!("{topic:?}: '+' must be a whole level"));
+        }
+    }
+    Ok(())
 }
 
 /// The default warning window.
@@ -319,6 +348,35 @@ impl RecallList {
     }
 
     /// Number of rows/entries read.
+    /// This list plus every entry of `other` whose key is not already here: the active list
+    /// when recalls come from several sources (the file and the MQTT topic). A recall is never
+    /// lost by merging; where both name the same item, this list's reason and reference win.
+    pub fn merged(&self, other: &RecallList) -> RecallList {
+        let mut out = self.clone();
+        for (k, e) in &other.by_batch {
+            if !out.by_batch.contains_key(k) {
+                out.by_batch.insert(k.clone(), e.clone());
+                out.len += 1;
+            }
+        }
+        for (k, e) in &other.by_serial {
+            if !out.by_serial.contains_key(k) {
+                out.by_serial.insert(k.clone(), e.clone());
+                // An entry with batch and serial is counted once, under its batch.
+                if e.batch.is_none() {
+                    out.len += 1;
+                }
+            }
+        }
+        for (k, e) in &other.by_gtin {
+            if !out.by_gtin.contains_key(k) {
+                out.by_gtin.insert(k.clone(), e.clone());
+                out.len += 1;
+            }
+        }
+        out
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }

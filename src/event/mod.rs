@@ -69,9 +69,43 @@ pub struct EventPipeline {
     context: ContextTracker,
     alerts: AlertChecker,
     recalls: Arc<RecallList>,
-    /// The last HIBC primary scanned on each scanner, for linking the secondary code that
-    /// usually follows it (two-symbol HIBC labels). Any other scan on the scanner clears it.
-    hibc_primaries: HashMap<String, ScanEvent>,
+    hibc: HibcLinker,
+}
+
+/// Links an HIBC secondary-only code to the HIBC primary scanned just before it on the same
+/// scanner (two-symbol HIBC labels: the secondary's link character is the primary's check
+/// character). Any other scan on the scanner in between breaks the link, so a secondary is
+/// never attached to a product from another label.
+#[derive(Debug, Clone, Default)]
+pub struct HibcLinker {
+    last_primary: HashMap<String, ScanEvent>,
+}
+
+impl HibcLinker {
+    /// A linker with nothing remembered.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Remembers `event` if it is an HIBC primary; completes it from the remembered primary if
+    /// it is a matching secondary scanned within [`HIBC_LINK_WINDOW`]. Returns whether it linked.
+    pub fn apply(&mut self, event: &mut ScanEvent) -> bool {
+        let previous = self.last_primary.remove(&event.scanner_id);
+        match event.hibc.as_ref().map(|h| h.structure.as_str()) {
+            Some("primary") => {
+                self.last_primary
+                    .insert(event.scanner_id.clone(), event.clone());
+                false
+            }
+            Some("secondary") => previous
+                .filter(|p| {
+                    let age = event.scanned_at - p.scanned_at;
+                    age >= time::Duration::ZERO && age <= HIBC_LINK_WINDOW
+                })
+                .is_some_and(|p| link_hibc_secondary(event, &p)),
+            _ => false,
+        }
+    }
 }
 
 /// How long after its primary an HIBC secondary code is still linked to it: the two symbols
@@ -86,7 +120,7 @@ impl EventPipeline {
             context,
             alerts: AlertChecker::new(alerts),
             recalls: Arc::new(RecallList::new()),
-            hibc_primaries: HashMap::new(),
+            hibc: HibcLinker::new(),
         }
     }
 
@@ -109,7 +143,7 @@ impl EventPipeline {
         sequence: u64,
     ) -> Processed {
         let mut event = self.builder.build(scan, parsed, sequence);
-        self.link_hibc(&mut event);
+        self.hibc.apply(&mut event);
         event.alerts = self.alerts.check(&event, &self.recalls);
         let context_changes = self.context.apply(&mut event);
         let alerts = AlertEvent::from_scan(&event);
@@ -117,25 +151,6 @@ impl EventPipeline {
             event,
             alerts,
             context_changes,
-        }
-    }
-
-    fn link_hibc(&mut self, event: &mut ScanEvent) {
-        let previous = self.hibc_primaries.remove(&event.scanner_id);
-        match event.hibc.as_ref().map(|h| h.structure.as_str()) {
-            Some("primary") => {
-                self.hibc_primaries
-                    .insert(event.scanner_id.clone(), event.clone());
-            }
-            Some("secondary") => {
-                if let Some(p) = previous.filter(|p| {
-                    let age = event.scanned_at - p.scanned_at;
-                    age >= time::Duration::ZERO && age <= HIBC_LINK_WINDOW
-                }) {
-                    link_hibc_secondary(event, &p);
-                }
-            }
-            _ => {}
         }
     }
 

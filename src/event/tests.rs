@@ -1616,3 +1616,41 @@ fn schema_accepts_hibc_events_and_alerts() {
     e.hibc = hibc_scan(&mut p, &inputs[0], T0, 9).event.hibc;
     assert!(!v.is_valid(&serde_json::to_value(&e).unwrap()));
 }
+
+#[test]
+fn recall_lists_from_file_and_mqtt_merge_without_losing_a_recall() {
+    let file = RecallList::parse(
+        format!("gtin,batch,reason\n{GTIN},LOT7,from file\n{GTIN},LOT9,file\n").as_bytes(),
+    )
+    .unwrap();
+    let mqtt = RecallList::parse(
+        format!(
+            r#"[{{"gtin":"{GTIN}","batch":"LOT7","reason":"from mqtt"}},{{"gtin":"{GTIN}","batch":"LOT8"}},{{"hibc_di":"A99912345"}}]"#
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let m = file.merged(&mqtt);
+    assert_eq!(m.len(), 4);
+    assert_eq!(
+        m.lookup(GTIN, Some("LOT7"), None)
+            .unwrap()
+            .reason
+            .as_deref(),
+        Some("from file")
+    );
+    assert!(m.lookup(GTIN, Some("LOT8"), None).is_some());
+    assert!(m.lookup(GTIN, Some("LOT9"), None).is_some());
+    assert!(m.lookup("hibc:A99912345", None, None).is_some());
+    assert_eq!(RecallList::new().merged(&RecallList::new()).len(), 0);
+}
+
+#[test]
+fn recall_topic_filters_are_checked() {
+    for ok in ["trust/recalls", "a/+/recalls", "a/#", "#", "+"] {
+        assert_eq!(check_topic_filter(ok), Ok(()), "{ok}");
+    }
+    for bad in ["", "a/#/b", "a/b#", "a/x+", "a\0b"] {
+        assert!(check_topic_filter(bad).is_err(), "{bad:?}");
+    }
+}
