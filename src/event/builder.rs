@@ -555,6 +555,16 @@ fn remove_element(raw: &mut String, loc: &Located) {
 /// HIBC carries no patient data, so there is nothing for the privacy stage to do.
 fn fill_hibc(event: &mut ScanEvent, h: &HibcData) {
     event.valid = true;
+    if h.upper_cased {
+        event
+            .warnings
+            .push("HIBC data arrived in lower case (Caps Lock?) and was read as upper case".into());
+    }
+    for f in &h.unknown_fields {
+        event.warnings.push(format!(
+            "HIBC supplemental field {f:?} not interpreted (known: 14D, 16D, S)"
+        ));
+    }
     event.batch.clone_from(&h.lot);
     event.serial.clone_from(&h.serial);
     event.quantity = h.quantity.map(u64::from);

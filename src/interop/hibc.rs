@@ -104,6 +104,13 @@ pub struct HibcData {
     pub quantity: Option<u32>,
     /// Link character of a secondary-only code (the check character of its primary).
     pub link: Option<char>,
+    /// Supplemental fields after the secondary data that this parser does not interpret
+    /// (data identifiers other than `14D`, `16D` and `S`), as read. Kept rather than rejected:
+    /// the check character vouches for the data, and the product is still identified.
+    pub unknown_fields: Vec<String>,
+    /// The data arrived in lower case (a keyboard wedge with Caps Lock on) and was read as
+    /// upper case; HIBC has no lower-case characters.
+    pub upper_cased: bool,
     /// The check character.
     pub check: char,
 }
@@ -180,7 +187,17 @@ fn strip_transport(raw: &str) -> &str {
 /// Parses a scan's data as HIBC LIC: as [`parse`], after removing an AIM symbology identifier
 /// and a trailing line ending that the scanner may have sent.
 pub fn parse_scan(raw: &str) -> Result<HibcData, HibcError> {
-    parse(strip_transport(raw))
+    let data = strip_transport(raw);
+    match parse(data) {
+        Err(HibcError::BadCharacter(c, _)) if c.is_ascii_lowercase() => {
+            // Caps Lock on a keyboard-wedge scanner: HIBC has no lower case, so upper-casing
+            // loses nothing, and the check character still has to match.
+            let mut d = parse(&data.to_ascii_uppercase())?;
+            d.upper_cased = true;
+            Ok(d)
+        }
+        other => other,
+    }
 }
 
 /// Parses HIBC LIC data (primary, secondary or concatenated), checking the mod-43 character.
@@ -233,6 +250,8 @@ pub fn parse(input: &str) -> Result<HibcData, HibcError> {
             manufactured: None,
             quantity: None,
             link: None,
+            unknown_fields: Vec::new(),
+            upper_cased: false,
             check: found,
         };
         if let Some(sec) = secondary_part {
@@ -255,6 +274,8 @@ pub fn parse(input: &str) -> Result<HibcData, HibcError> {
             manufactured: None,
             quantity: None,
             link: link.chars().next(),
+            unknown_fields: Vec::new(),
+            upper_cased: false,
             check: found,
         };
         parse_secondary(sec, &mut out)?;
@@ -460,10 +481,10 @@ fn parse_secondary(sec: &str, out: &mut HibcData) -> Result<(), HibcError> {
                 ));
             }
             out.serial = Some(v.to_owned());
+        } else if field.is_empty() {
+            return Err(HibcError::Secondary("empty supplemental data field"));
         } else {
-            return Err(HibcError::Secondary(
-                "unknown supplemental data field (expected 14D, 16D or S)",
-            ));
+            out.unknown_fields.push(field.to_owned());
         }
     }
     Ok(())
@@ -685,10 +706,22 @@ mod tests {
             parse(&with_check("+A12345/$$X")),
             Err(HibcError::Secondary(_))
         ));
+        // An unknown supplemental field is kept, not fatal; an empty one is malformed.
+        let d = parse(&with_check("+A12345/$X/9QQ")).unwrap();
+        assert_eq!(
+            (d.lot.as_deref(), d.unknown_fields),
+            (Some("X"), vec!["9QQ".to_owned()])
+        );
         assert!(matches!(
-            parse(&with_check("+A12345/$X/9QQ")),
+            parse(&with_check("+A12345/$X//S1")),
             Err(HibcError::Secondary(_))
         ));
+        // Lower case from a keyboard wedge with Caps Lock on.
+        let code = "+A99912345/$$52001510X3/16D20111212/S77DE1G45-";
+        let d = parse_scan(&code.to_ascii_lowercase()).unwrap();
+        assert!(d.upper_cased);
+        assert_eq!(d.lot.as_deref(), Some("10X3"));
+        assert!(parse("+a123b").is_err());
         assert!(parse("+é12").is_err());
     }
 }
