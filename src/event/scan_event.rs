@@ -331,6 +331,14 @@ pub struct ScanEvent {
     pub redactions: Vec<Redaction>,
 }
 
+/// Writes `n` as decimal digits right-aligned into `buf`, zero-padded (higher digits dropped).
+fn put_digits(buf: &mut [u8], mut n: u32) {
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+}
+
 /// ISO 8601 calendar dates (`2026-12-31`) for optional [`Date`] fields.
 ///
 /// `time`'s own serde support writes a `(year, ordinal)` tuple unless its
@@ -345,8 +353,28 @@ pub mod iso_date_opt {
 
     /// Formats a date as `YYYY-MM-DD`.
     pub fn format(d: &Date) -> String {
-        d.format(FORMAT)
-            .unwrap_or_else(|_| String::from("0000-01-01"))
+        let mut s = String::with_capacity(10);
+        push(&mut s, d);
+        s
+    }
+
+    /// Appends `YYYY-MM-DD` to `out`. Hand-written because it runs for every published event
+    /// and its renderings (EPCIS, FHIR), where `time`'s generic formatter dominated the cost.
+    pub fn push(out: &mut String, d: &Date) {
+        let y = d.year();
+        if !(0..=9999).contains(&y) {
+            out.push_str(
+                &d.format(FORMAT)
+                    .unwrap_or_else(|_| String::from("0000-01-01")),
+            );
+            return;
+        }
+        let mut b = *b"0000-00-00";
+        super::put_digits(&mut b[0..4], y as u32);
+        super::put_digits(&mut b[5..7], u32::from(u8::from(d.month())));
+        super::put_digits(&mut b[8..10], u32::from(d.day()));
+        // The buffer holds ASCII digits and dashes only.
+        out.push_str(std::str::from_utf8(&b).unwrap_or("0000-01-01"));
     }
 
     /// Serde serializer.
@@ -374,12 +402,36 @@ pub mod rfc3339_millis {
 
     /// Formats a timestamp.
     pub fn format(t: &OffsetDateTime) -> String {
-        let fmt = format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-        );
-        t.to_offset(UtcOffset::UTC)
-            .format(&fmt)
-            .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000Z"))
+        let mut s = String::with_capacity(24);
+        push(&mut s, t);
+        s
+    }
+
+    /// Appends the timestamp to `out`. Hand-written: it runs several times per published event
+    /// and `time`'s generic formatter was a large share of an EPCIS/FHIR rendering.
+    pub fn push(out: &mut String, t: &OffsetDateTime) {
+        let t = t.to_offset(UtcOffset::UTC);
+        let y = t.year();
+        if !(0..=9999).contains(&y) {
+            let fmt = format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+            );
+            out.push_str(
+                &t.format(&fmt)
+                    .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000Z")),
+            );
+            return;
+        }
+        let mut b = *b"0000-00-00T00:00:00.000Z";
+        super::put_digits(&mut b[0..4], y as u32);
+        super::put_digits(&mut b[5..7], u32::from(u8::from(t.month())));
+        super::put_digits(&mut b[8..10], u32::from(t.day()));
+        super::put_digits(&mut b[11..13], u32::from(t.hour()));
+        super::put_digits(&mut b[14..16], u32::from(t.minute()));
+        super::put_digits(&mut b[17..19], u32::from(t.second()));
+        super::put_digits(&mut b[20..23], u32::from(t.millisecond()));
+        // The buffer holds ASCII only.
+        out.push_str(std::str::from_utf8(&b).unwrap_or("1970-01-01T00:00:00.000Z"));
     }
 
     /// Serde serializer.

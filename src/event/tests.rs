@@ -1654,3 +1654,20 @@ fn recall_topic_filters_are_checked() {
         assert!(check_topic_filter(bad).is_err(), "{bad:?}");
     }
 }
+
+proptest::proptest! {
+    /// The hand-written timestamp and date formatters agree with `time`'s own.
+    #[test]
+    fn fast_formatters_match_time(secs in 0i64..253_402_300_799, nanos in 0u32..1_000_000_000) {
+        use time::macros::format_description;
+        let t = OffsetDateTime::from_unix_timestamp(secs).unwrap()
+            + time::Duration::nanoseconds(i64::from(nanos));
+        let want = t
+            .format(format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+            ))
+            .unwrap();
+        proptest::prop_assert_eq!(rfc3339_millis::format(&t), want);
+        proptest::prop_assert_eq!(iso_date_opt::format(&t.date()), t.date().to_string());
+    }
+}

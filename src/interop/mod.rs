@@ -159,3 +159,10 @@ mod tests {
         assert_eq!(s, "Lot-1.2_x~");
     }
 }
+
+/// `urn:uuid:{id}` (lower case), built without the formatting machinery: every EPCIS and FHIR
+/// rendering writes it several times.
+pub(crate) fn urn_uuid(id: &uuid::Uuid) -> String {
+    let mut buf = [0u8; uuid::fmt::Urn::LENGTH];
+    id.urn().encode_lower(&mut buf).to_owned()
+}
