@@ -29,7 +29,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::config::{is_absolute_uri, BizStep, Interop, CBV_BIZ_STEPS};
 use super::{gs1_check_digit_ok, is_digits, kind_name, push_dl_segment, InteropError, DL_STEM};
-use crate::event::{rfc3339_millis, ContextRef, ScanEvent, ScanKind};
+use crate::event::{iso_date_opt, rfc3339_millis, ContextRef, ScanEvent, ScanKind};
 
 /// The EPCIS 2.0 JSON-LD context every document names first.
 pub const EPCIS_CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
@@ -347,8 +347,30 @@ fn build<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<ObjectEvent<'
     let mut item_expiration_date = None;
     match event.kind {
         ScanKind::Product => {
-            let gtin = match (event.gtin.as_deref(), &event.hibc) {
-                (Some(gtin), _) => gtin,
+            match (event.gtin.as_deref(), &event.hibc) {
+                (Some(gtin), _) => {
+                    check_key("gtin", gtin, 14, "GTIN")?;
+                    if let Some(batch) = &event.batch {
+                        check_text("batch", batch, 20)?;
+                    }
+                    match &event.serial {
+                        Some(serial) => {
+                            check_text("serial", serial, 20)?;
+                            epc_list.push(digital_link(&[("01", gtin), ("21", serial)]));
+                            lot_number = event.batch.as_deref();
+                        }
+                        None => {
+                            let epc_class = match &event.batch {
+                                Some(batch) => digital_link(&[("01", gtin), ("10", batch)]),
+                                None => digital_link(&[("01", gtin)]),
+                            };
+                            quantity_list.push(QuantityElement {
+                                epc_class,
+                                quantity: 1,
+                            });
+                        }
+                    }
+                }
                 (None, Some(h)) => {
                     let di =
                         h.device_identifier
@@ -361,8 +383,6 @@ fn build<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<ObjectEvent<'
                     if event.serial.is_some() {
                         lot_number = event.batch.as_deref();
                     }
-                    item_expiration_date = event.expiry.map(|d| d.to_string());
-                    ""
                 }
                 (None, None) => {
                     return Err(InteropError::MissingIdentifier {
@@ -370,39 +390,12 @@ fn build<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<ObjectEvent<'
                         what: "GTIN (AI 01) or HIBC device identifier",
                     })
                 }
-            };
-            if gtin.is_empty() {
-                // HIBC: identifiers done above.
-            } else {
-                check_key("gtin", gtin, 14, "GTIN")?;
-                if let Some(batch) = &event.batch {
-                    check_text("batch", batch, 20)?;
-                }
-                match &event.serial {
-                    Some(serial) => {
-                        check_text("serial", serial, 20)?;
-                        epc_list.push(digital_link(&[("01", gtin), ("21", serial)]));
-                        lot_number = event.batch.as_deref();
-                    }
-                    None => {
-                        let epc_class = match &event.batch {
-                            Some(batch) => digital_link(&[("01", gtin), ("10", batch)]),
-                            None => digital_link(&[("01", gtin)]),
-                        };
-                        quantity_list.push(QuantityElement {
-                            epc_class,
-                            quantity: 1,
-                        });
-                    }
-                }
-                item_expiration_date = event.expiry.map(|d| {
-                    let mut s = String::with_capacity(10);
-                    // Date's Display is ISO 8601 (YYYY-MM-DD) for years 0..=9999.
-                    use std::fmt::Write;
-                    let _ = write!(s, "{d}");
-                    s
-                });
             }
+            item_expiration_date = event.expiry.map(|d| {
+                let mut s = String::with_capacity(10);
+                iso_date_opt::push(&mut s, &d);
+                s
+            });
         }
         ScanKind::Asset => {
             if let Some(giai) = &event.giai {

@@ -281,6 +281,13 @@ fn udi_of(event: &ScanEvent) -> Result<Udi, InteropError> {
     }
     if let Some(h) = &event.hibc {
         return match event.kind {
+            // A secondary code not linked to its primary names no device: nothing to render,
+            // as for a wristband (its lot and expiry are on the native event).
+            _ if h.device_identifier.is_none() => Err(InteropError::NotApplicable {
+                kind: "HIBC secondary-only",
+                format: "FHIR",
+                why: HIBC_SECONDARY_ONLY,
+            }),
             ScanKind::Product | ScanKind::Unknown => {
                 HibcUdi::from_event(event, h).map(|u| Udi::Hibc(Box::new(u)))
             }

@@ -1188,3 +1188,29 @@ fn asyncapi_scan_schema_exists() {
         assert!(errors.is_empty(), "{name}: {errors:#?}");
     }
 }
+
+#[test]
+fn unlinked_hibc_secondary_has_no_epcis_or_fhir_rendering() {
+    let interop = InteropConfig::default().validate().unwrap();
+    let raw = hibc_with_check("+$$3261231LOT5L");
+    let mut e = base_event(20, ScanKind::Unknown, &raw);
+    e.hri = Some(format!("*{raw}*"));
+    e.batch = Some("LOT5".to_owned());
+    e.expiry = Some(date!(2026 - 12 - 31));
+    let mut info = hibc_info("secondary", Some("2026-12-31"), raw.chars().last().unwrap());
+    (
+        info.labeler,
+        info.product,
+        info.unit_of_measure,
+        info.device_identifier,
+    ) = (None, None, None, None);
+    info.link = Some("L".to_owned());
+    e.hibc = Some(info);
+    for format in [Format::Epcis, Format::Fhir] {
+        let r = interop.render(format, &e, datetime!(2026-11-24 10:16:00 UTC));
+        assert!(
+            matches!(r, Err(InteropError::NotApplicable { .. })),
+            "{format:?}: {r:?}"
+        );
+    }
+}
