@@ -396,6 +396,11 @@ fn broken_configurations_are_rejected_with_positions() {
         ),
         ("[mqtt]\nqos = 7\n", ":2:", "qos"),
         (
+            "[alerts]\nrecall_topic = \"trust/#/recalls\"\n",
+            ":2:",
+            "'#' must be a whole level and the last one",
+        ),
+        (
             "[[source]]\nid = \"a\"\nkind = \"serial\"\npath = \"/dev/x\"\nbaud = \"fast\"\n",
             ":5:",
             "source[0].baud",
