@@ -55,6 +55,7 @@ fn event() -> ScanEvent {
         sscc: None,
         giai: None,
         grai: None,
+        hibc: None,
         context: Some(ScanContext {
             patient: Some(r("pseudo:hmac-sha256:d2bcda3d05575377a9d4c48c7949232d8521ffbda79d1a9bd4635a24cb4c515b", None)),
             staff: Some(r("950600013435000011", None)),
@@ -65,6 +66,7 @@ fn event() -> ScanEvent {
             severity: gs1_gateway::event::AlertSeverity::Warning,
             message: "expires within 60 days".to_owned(),
             gtin: "09506000134352".to_owned(),
+            hibc_di: None,
             batch: Some("ABC123".to_owned()),
             serial: Some("S1".to_owned()),
             expiry: Some(date!(2026 - 12 - 31)),

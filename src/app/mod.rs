@@ -143,7 +143,23 @@ pub async fn run(
     let mqtt_url = mqtt.url.clone();
     health.broker(&mqtt_url, false, None);
     let publisher_token = CancellationToken::new();
-    let publisher = publish::spawn(settings, outbox.clone(), publisher_token.clone());
+    // `[alerts] recall_topic`: the publisher subscribes on every (re)connect and hands each
+    // message to the pipeline, which parses it and merges it with the file's list.
+    let (inbox, recall_inbox) = match &config.alerts.recall_topic {
+        Some(topic) => {
+            let (tx, rx) = tokio::sync::mpsc::channel(16);
+            (
+                Some(publish::Inbox {
+                    filter: topic.clone(),
+                    tx,
+                }),
+                Some(rx),
+            )
+        }
+        None => (None, None),
+    };
+    let publisher =
+        publish::spawn_with_inbox(settings, outbox.clone(), publisher_token.clone(), inbox);
 
     // HTTP endpoint.
     let http_addr = if config.http.enabled {
@@ -206,17 +222,18 @@ pub async fn run(
 
     let (settings_tx, settings_rx) = mpsc::channel::<PipelineSettings>(4);
     let settings = components.into_settings(&config);
+    let (file_recalls, recall_watcher) = settings.recalls.unwrap_or_default();
     let pipeline = Pipeline {
         parse_options: settings.parse_options,
         builder: settings.builder,
         context: settings.context,
         alerts: settings.alerts,
-        recalls: settings
-            .recalls
-            .as_ref()
-            .map(|r| r.0.clone())
-            .unwrap_or_default(),
-        recall_watcher: settings.recalls.and_then(|r| r.1),
+        hibc: crate::event::HibcLinker::new(),
+        recalls: file_recalls.clone(),
+        file_recalls,
+        mqtt_recalls: RecallList::new(),
+        recall_watcher,
+        recall_inbox,
         interop: settings.interop,
         context_expiry: settings.context_expiry,
         outbox: outbox.clone(),
@@ -558,9 +575,10 @@ async fn reload(
         || new.broker != current.broker
         || new.http != current.http
         || new.log != current.log
+        || new.alerts.recall_topic != current.alerts.recall_topic
     {
         tracing::warn!(
-            "[mqtt], [outbox], [broker], [http] and [log] changes take effect at the next restart"
+            "[mqtt], [outbox], [broker], [http], [log] and [alerts] recall_topic changes take effect at the next restart"
         );
     }
     let new_ids: HashMap<&str, &SourceConfig> = new.sources.iter().map(|s| (s.id(), s)).collect();

@@ -19,12 +19,13 @@ use tokio::sync::mpsc;
 
 use crate::app::health::{Health, LastScan};
 use crate::event::{
-    AlertChecker, AlertEvent, ContextTracker, EventBuilder, RecallFileWatcher, RecallList,
-    ScanEvent, ScanKind, SCAN_EVENT_SCHEMA,
+    AlertChecker, AlertEvent, ContextTracker, EventBuilder, HibcLinker, RecallFileWatcher,
+    RecallList, ScanEvent, ScanKind, SCAN_EVENT_SCHEMA,
 };
 use crate::gs1::{self, ParseOptions};
 use crate::interop::{Format, Interop};
 use crate::outbox::{ContentType, Message, MessageKind, Outbox, OutboxError, Receipt};
+use crate::publish::InboundMessage;
 use crate::source::feedback::Feedback;
 use crate::source::{SourceEvent, SourceStatus};
 use crate::telemetry::{KindLabel, Metrics, ScanLabels, SourceLabel};
@@ -106,10 +107,18 @@ pub struct Pipeline {
     pub context: ContextTracker,
     /// Expiry/recall checks.
     pub alerts: AlertChecker,
-    /// The recall list in force.
+    /// Links HIBC secondary codes to the primary scanned before them.
+    pub hibc: HibcLinker,
+    /// The recall list in force: the file's list merged with the MQTT list.
     pub recalls: RecallList,
+    /// The recall list from the file (`[alerts] recall_list`).
+    pub file_recalls: RecallList,
+    /// The recall list last received on `[alerts] recall_topic` (empty until one arrives).
+    pub mqtt_recalls: RecallList,
     /// Reloads the recall list when its file changes.
     pub recall_watcher: Option<RecallFileWatcher>,
+    /// Messages on `[alerts] recall_topic`, from the publisher's subscription.
+    pub recall_inbox: Option<mpsc::Receiver<InboundMessage>>,
     /// EPCIS/FHIR renderings to publish besides the native event.
     pub interop: Interop,
     /// MQTT 5 message expiry of context messages (they go stale).
@@ -155,11 +164,21 @@ impl Pipeline {
         ));
         let mut recall_check = tokio::time::interval(std::time::Duration::from_secs(2));
         recall_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut recall_inbox = self.recall_inbox.take();
         loop {
             tokio::select! {
                 biased;
                 // First, so scans read after a reload are handled under the new settings.
                 Some(settings) = self.settings.recv() => self.apply(settings),
+                // Before scans: a recall list that has arrived applies to the next scan.
+                Some(msg) = async {
+                    match recall_inbox.as_mut() {
+                        Some(rx) => rx.recv().await,
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    self.recall_message(&msg);
+                }
                 event = rx.recv() => {
                     let Some(event) = event else { break };
                     self.handle(event, &done_tx).await;
@@ -190,7 +209,9 @@ impl Pipeline {
         self.builder = new.builder;
         self.alerts = new.alerts;
         if let Some((list, watcher)) = new.recalls {
-            self.recalls = list;
+            // A new recall file replaces the old one's list; the MQTT list stays in force.
+            self.file_recalls = list;
+            self.recalls = self.file_recalls.merged(&self.mqtt_recalls);
             self.recall_watcher = watcher;
         }
         self.interop = new.interop;
@@ -210,7 +231,8 @@ impl Pipeline {
                     entries = list.len(),
                     "recall list reloaded"
                 );
-                self.recalls = list;
+                self.file_recalls = list;
+                self.recalls = self.file_recalls.merged(&self.mqtt_recalls);
             }
             Ok(None) => {}
             Err(e) => {
@@ -218,6 +240,40 @@ impl Pipeline {
                 tracing::error!(error = %e, "recall list not reloaded; keeping the previous one");
             }
         }
+    }
+
+    /// A recall list published on `[alerts] recall_topic` (CSV or JSON, as the file). A valid
+    /// one replaces the previous MQTT list and is merged with the file's list; an invalid one is
+    /// logged and ignored (the lists in force stay). An empty payload (a retained message being
+    /// cleared) empties the MQTT list.
+    fn recall_message(&mut self, msg: &InboundMessage) {
+        if msg.payload.is_empty() {
+            tracing::info!(topic = %msg.topic, "recall list on MQTT cleared (empty message); the file's list stays");
+            self.mqtt_recalls = RecallList::new();
+        } else {
+            match RecallList::parse(&msg.payload) {
+                Ok(list) => {
+                    tracing::info!(
+                        topic = %msg.topic,
+                        entries = list.len(),
+                        retained = msg.retained,
+                        "recall list received over MQTT"
+                    );
+                    self.mqtt_recalls = list;
+                }
+                Err(e) => {
+                    tracing::error!(
+                        topic = %msg.topic,
+                        bytes = msg.payload.len(),
+                        error = %e,
+                        "recall list received over MQTT is invalid and was ignored; keeping the previous one"
+                    );
+                    return;
+                }
+            }
+        }
+        self.recalls = self.file_recalls.merged(&self.mqtt_recalls);
+        tracing::info!(entries = self.recalls.len(), "recall list in force");
     }
 
     /// Publishes context time-outs even when nobody scans.
@@ -250,7 +306,9 @@ impl Pipeline {
                 input.extend_from_slice(&scan.data);
                 let parsed = gs1::parse(&input, &self.parse_options);
                 let mut event = self.builder.build(&scan, parsed.as_ref(), 0);
-                if let Err(e) = &parsed {
+                self.hibc.apply(&mut event);
+                // A valid HIBC code is not GS1 either, but it is not an error.
+                if let (Err(e), false) = (&parsed, event.valid) {
                     self.metrics
                         .parse_errors
                         .get_or_create(&KindLabel {
@@ -279,6 +337,7 @@ impl Pipeline {
                         source = %scan.source_id,
                         event_id = %event.event_id,
                         gtin = event.gtin.as_deref().unwrap_or(""),
+                        hibc_di = a.alert.hibc_di.as_deref().unwrap_or(""),
                         batch = event.batch.as_deref().unwrap_or(""),
                         alert = %alert_kind(&a.alert),
                         "PATIENT SAFETY ALERT: {}",

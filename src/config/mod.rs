@@ -473,6 +473,14 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
                 ));
             }
         }
+        if let Some(topic) = &a.recall_topic {
+            if let Err(why) = crate::event::check_topic_filter(topic) {
+                diagnostics.push(merged.place(
+                    Diagnostic::error("alerts.recall_topic", why),
+                    &[key("alerts"), key("recall_topic")],
+                ));
+            }
+        }
     }
     if let Some(i) = &interop {
         if let Err(e) = i.validate() {

@@ -39,9 +39,38 @@ pub struct AlertConfig {
     pub expiry_warning_days: u32,
     /// Recall list file (CSV or JSON), reloaded when it changes.
     pub recall_list: Option<PathBuf>,
-    /// MQTT topic on which a new recall list can arrive (same formats); the whole list is
-    /// replaced by each valid payload.
+    /// MQTT topic (filter, used as given, not under the topic prefix) on which a recall list
+    /// can arrive, in the same formats as the file. The gateway subscribes on every (re)connect,
+    /// so the retained message on it is picked up at start. Each valid payload replaces the
+    /// previous MQTT list, which is merged with the file's list; an invalid payload is logged
+    /// and ignored; an empty one clears the MQTT list.
     pub recall_topic: Option<String>,
+}
+
+/// Checks an MQTT topic filter (`[alerts] recall_topic`): not empty, no NUL, `+` and `#` only
+/// as whole levels and `#` only last (MQTT 3.1.1 §4.7). The message says what is wrong.
+pub fn check_topic_filter(topic: &str) -> Result<(), String> {
+    if topic.is_empty() {
+        return Err("the topic is empty".into());
+    }
+    if topic.contains('\0') {
+        return Err("the topic contains a NUL character".into());
+    }
+    if topic.len() > 65_535 {
+        return Err("the topic is longer than 65535 bytes".into());
+    }
+    let levels: Vec<&str> = topic.split('/').collect();
+    for (i, level) in levels.iter().enumerate() {
+        if level.contains('#') && (*level != "#" || i + 1 != levels.len()) {
+            return Err(format!(
+                "{topic:?}: '#' must be a whole level and the last one"
+            ));
+        }
+        if level.contains('+') && *level != "+" {
+            return Err(format!("{topic:?}: '+' must be a whole level"));
+        }
+    }
+    Ok(())
 }
 
 /// The default warning window.
@@ -61,8 +90,13 @@ impl Default for AlertConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecallEntry {
-    /// GTIN, normalised to 14 digits.
+    /// GTIN, normalised to 14 digits; empty for an HIBC entry.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub gtin: String,
+    /// HIBC device identifier (labeler + product + unit of measure, e.g. `A99912345`), instead
+    /// of a GTIN, for products labelled with HIBC; `batch` is then the HIBC lot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hibc_di: Option<String>,
     /// Batch/lot recalled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
@@ -114,6 +148,20 @@ pub enum RecallListError {
         at: String,
         /// The value.
         gtin: String,
+    },
+    /// An HIBC device identifier that is not labeler (4) + product (1–18) + unit of measure.
+    #[error("recall list {at}: {hibc_di:?} is not an HIBC device identifier (labeler code of 4, product number of 1 to 18, unit-of-measure digit; upper case)")]
+    BadHibc {
+        /// `line N` (CSV) or `entry N` (JSON, 1-based).
+        at: String,
+        /// The value.
+        hibc_di: String,
+    },
+    /// An entry names both a GTIN and an HIBC device identifier, or neither.
+    #[error("recall list {at}: give exactly one of `gtin` and `hibc_di`")]
+    GtinOrHibc {
+        /// `line N` (CSV) or `entry N` (JSON, 1-based).
+        at: String,
     },
     /// The file could not be read.
     #[error("reading recall list {path}: {source}")]
@@ -170,13 +218,13 @@ impl RecallList {
         for (i, name) in header.iter().enumerate() {
             let name = name.to_ascii_lowercase();
             match name.as_str() {
-                "gtin" | "batch" | "serial" | "reason" | "reference" => {
+                "gtin" | "hibc_di" | "batch" | "serial" | "reason" | "reference" => {
                     col.insert(name, i);
                 }
                 _ => return Err(RecallListError::UnknownColumn(name)),
             }
         }
-        if !col.contains_key("gtin") {
+        if !col.contains_key("gtin") && !col.contains_key("hibc_di") {
             return Err(RecallListError::MissingGtinColumn);
         }
         let mut list = Self::new();
@@ -191,6 +239,7 @@ impl RecallList {
             };
             let entry = RecallEntry {
                 gtin: field("gtin").unwrap_or_default(),
+                hibc_di: field("hibc_di"),
                 batch: field("batch"),
                 serial: field("serial"),
                 reason: field("reason"),
@@ -219,7 +268,13 @@ impl RecallList {
         };
         let mut list = Self::new();
         for (i, mut e) in entries.into_iter().enumerate() {
-            for f in [&mut e.batch, &mut e.serial, &mut e.reason, &mut e.reference] {
+            for f in [
+                &mut e.hibc_di,
+                &mut e.batch,
+                &mut e.serial,
+                &mut e.reason,
+                &mut e.reference,
+            ] {
                 if f.as_deref().is_some_and(|v| v.trim().is_empty()) {
                     *f = None;
                 }
@@ -243,25 +298,49 @@ impl RecallList {
         mut entry: RecallEntry,
         at: impl Fn() -> String,
     ) -> Result<(), RecallListError> {
-        entry.gtin = normalise_gtin(entry.gtin.trim()).ok_or_else(|| RecallListError::BadGtin {
-            at: at(),
-            gtin: entry.gtin.clone(),
-        })?;
+        let gtin = entry.gtin.trim().to_owned();
+        let hibc_di = entry.hibc_di.as_deref().map(|d| d.trim().to_owned());
+        let key = match (gtin.is_empty(), hibc_di) {
+            (false, None) => {
+                entry.gtin = normalise_gtin(&gtin).ok_or_else(|| RecallListError::BadGtin {
+                    at: at(),
+                    gtin: entry.gtin.clone(),
+                })?;
+                entry.gtin.clone()
+            }
+            (true, Some(di)) => {
+                if !is_hibc_device_identifier(&di) {
+                    return Err(RecallListError::BadHibc {
+                        at: at(),
+                        hibc_di: di,
+                    });
+                }
+                let key = hibc_key(&di);
+                entry.hibc_di = Some(di);
+                key
+            }
+            (true, None) if entry.hibc_di.is_none() => {
+                // An empty gtin cell is reported as the bad GTIN it is.
+                return Err(RecallListError::BadGtin {
+                    at: at(),
+                    gtin: entry.gtin.clone(),
+                });
+            }
+            _ => return Err(RecallListError::GtinOrHibc { at: at() }),
+        };
         self.len += 1;
         match (&entry.batch, &entry.serial) {
             (None, None) => {
-                self.by_gtin.entry(entry.gtin.clone()).or_insert(entry);
+                self.by_gtin.entry(key).or_insert(entry);
             }
             (batch, serial) => {
                 if let Some(b) = batch {
                     self.by_batch
-                        .entry((entry.gtin.clone(), b.clone()))
+                        .entry((key.clone(), b.clone()))
                         .or_insert_with(|| entry.clone());
                 }
                 if let Some(s) = serial {
-                    self.by_serial
-                        .entry((entry.gtin.clone(), s.clone()))
-                        .or_insert(entry);
+                    self.by_serial.entry((key, s.clone())).or_insert(entry);
                 }
             }
         }
@@ -269,6 +348,35 @@ impl RecallList {
     }
 
     /// Number of rows/entries read.
+    /// This list plus every entry of `other` whose key is not already here: the active list
+    /// when recalls come from several sources (the file and the MQTT topic). A recall is never
+    /// lost by merging; where both name the same item, this list's reason and reference win.
+    pub fn merged(&self, other: &RecallList) -> RecallList {
+        let mut out = self.clone();
+        for (k, e) in &other.by_batch {
+            if !out.by_batch.contains_key(k) {
+                out.by_batch.insert(k.clone(), e.clone());
+                out.len += 1;
+            }
+        }
+        for (k, e) in &other.by_serial {
+            if !out.by_serial.contains_key(k) {
+                out.by_serial.insert(k.clone(), e.clone());
+                // An entry with batch and serial is counted once, under its batch.
+                if e.batch.is_none() {
+                    out.len += 1;
+                }
+            }
+        }
+        for (k, e) in &other.by_gtin {
+            if !out.by_gtin.contains_key(k) {
+                out.by_gtin.insert(k.clone(), e.clone());
+                out.len += 1;
+            }
+        }
+        out
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -295,6 +403,22 @@ impl RecallList {
 }
 
 /// GTIN-8/12/13/14 → 14 digits, when the GS1 mod-10 check digit is right.
+/// The recall-list key of an HIBC device identifier: prefixed so that it can never equal a
+/// GTIN key.
+fn hibc_key(di: &str) -> String {
+    format!("hibc:{di}")
+}
+
+/// Labeler (4, first a letter) + product (1–18) + unit of measure (a digit), upper case.
+fn is_hibc_device_identifier(di: &str) -> bool {
+    let b = di.as_bytes();
+    (6..=23).contains(&b.len())
+        && b[0].is_ascii_uppercase()
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && b[b.len() - 1].is_ascii_digit()
+}
+
 fn normalise_gtin(s: &str) -> Option<String> {
     if !matches!(s.len(), 8 | 12 | 13 | 14) || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -430,11 +554,33 @@ impl AlertChecker {
     /// GTIN can raise alerts.
     pub fn check(&self, event: &ScanEvent, recalls: &RecallList) -> Vec<Alert> {
         let mut alerts = Vec::new();
-        let Some(gtin) = event.gtin.as_deref().filter(|_| event.valid) else {
+        if !event.valid {
             return alerts;
+        }
+        // GS1 products by GTIN, HIBC products by device identifier (kept apart in the list).
+        let (key, item) = match (
+            &event.gtin,
+            event
+                .hibc
+                .as_ref()
+                .and_then(|h| h.device_identifier.as_ref()),
+        ) {
+            (Some(gtin), _) => (
+                gtin.clone(),
+                describe(
+                    "GTIN",
+                    gtin,
+                    event.batch.as_deref(),
+                    event.serial.as_deref(),
+                ),
+            ),
+            (None, Some(di)) => (
+                hibc_key(di),
+                describe("HIBC", di, event.batch.as_deref(), event.serial.as_deref()),
+            ),
+            (None, None) => return alerts,
         };
-        let item = describe(gtin, event.batch.as_deref(), event.serial.as_deref());
-        if let Some(r) = recalls.lookup(gtin, event.batch.as_deref(), event.serial.as_deref()) {
+        if let Some(r) = recalls.lookup(&key, event.batch.as_deref(), event.serial.as_deref()) {
             let mut message = format!("RECALLED: {item} is on the recall list");
             if let Some(reference) = &r.reference {
                 message.push_str(&format!(" (reference {reference})"));
@@ -509,6 +655,13 @@ impl AlertChecker {
             severity,
             message,
             gtin: event.gtin.clone().unwrap_or_default(),
+            hibc_di: match &event.gtin {
+                Some(_) => None,
+                None => event
+                    .hibc
+                    .as_ref()
+                    .and_then(|h| h.device_identifier.clone()),
+            },
             batch: event.batch.clone(),
             serial: event.serial.clone(),
             expiry: event.expiry,
@@ -519,10 +672,12 @@ impl AlertChecker {
     }
 }
 
-fn describe(gtin: &str, batch: Option<&str>, serial: Option<&str>) -> String {
-    let mut s = format!("GTIN {gtin}");
+fn describe(scheme: &str, id: &str, batch: Option<&str>, serial: Option<&str>) -> String {
+    let mut s = format!("{scheme} {id}");
     if let Some(b) = batch {
-        s.push_str(&format!(" batch {b}"));
+        // HIBC calls it a lot, GS1 a batch.
+        let word = if scheme == "HIBC" { "lot" } else { "batch" };
+        s.push_str(&format!(" {word} {b}"));
     }
     if let Some(sn) = serial {
         s.push_str(&format!(" serial {sn}"));

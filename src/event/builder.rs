@@ -16,12 +16,14 @@ use time::OffsetDateTime;
 use uuid::{NoContext, Timestamp, Uuid};
 
 use crate::gs1::{Element, Gs1Message, ParseError};
+use crate::interop::hibc::{self, HibcData, HibcDate, HibcStructure};
 use crate::source::RawScan;
 
 use super::gs1_view;
 use super::privacy::{push_hex, Privacy, PSEUDONYM_PREFIX};
 use super::{
-    EventElement, EventError, Redaction, RedactionAction, ScanEvent, ScanKind, SCAN_EVENT_SCHEMA,
+    EventElement, EventError, HibcInfo, Redaction, RedactionAction, ScanEvent, ScanKind,
+    SCAN_EVENT_SCHEMA,
 };
 
 /// Builds [`ScanEvent`]s for one gateway under one privacy policy.
@@ -141,6 +143,7 @@ impl EventBuilder {
             sscc: None,
             giai: None,
             grai: None,
+            hibc: None,
             context: None,
             alerts: Vec::new(),
             redactions: Vec::new(),
@@ -152,7 +155,24 @@ impl EventBuilder {
         }
         match parsed {
             Ok(msg) => self.fill_valid(&mut event, msg),
-            Err(err) => self.fill_invalid(&mut event, err),
+            Err(err) => {
+                // Not GS1: an HIBC LIC code is the other product code found in theatres. Only
+                // data that starts like HIBC is tried, so a broken GS1 scan keeps its GS1 error.
+                match hibc::looks_like_hibc(&event.raw).then(|| hibc::parse_scan(&event.raw)) {
+                    Some(Ok(h)) => fill_hibc(&mut event, &h),
+                    Some(Err(e)) => {
+                        self.fill_invalid(&mut event, err);
+                        if let Some(error) = &mut event.error {
+                            // The GS1 error says nothing useful about data that is meant as HIBC.
+                            error.kind = "hibc".to_owned();
+                            error.message = e.to_string();
+                            error.ai = None;
+                            error.span = None;
+                        }
+                    }
+                    None => self.fill_invalid(&mut event, err),
+                }
+            }
         }
         event
     }
@@ -527,6 +547,110 @@ fn remove_element(raw: &mut String, loc: &Located) {
         Form::UriPath => {}
     }
     raw.replace_range(start..end, "");
+}
+
+/// Fills a valid HIBC LIC scan: `kind: product` when it names the product (primary or
+/// concatenated), `unknown` for a secondary code on its own (lot/expiry of a product we cannot
+/// name; [`link_hibc_secondary`] fixes that when its primary was scanned just before).
+/// HIBC carries no patient data, so there is nothing for the privacy stage to do.
+fn fill_hibc(event: &mut ScanEvent, h: &HibcData) {
+    event.valid = true;
+    if h.upper_cased {
+        event
+            .warnings
+            .push("HIBC data arrived in lower case (Caps Lock?) and was read as upper case".into());
+    }
+    for f in &h.unknown_fields {
+        event.warnings.push(format!(
+            "HIBC supplemental field {f:?} not interpreted (known: 14D, 16D, S)"
+        ));
+    }
+    event.batch.clone_from(&h.lot);
+    event.serial.clone_from(&h.serial);
+    event.quantity = h.quantity.map(u64::from);
+    event.production_date = h.manufactured;
+    event.expiry = h.expiry.map(|d| last_day(&d));
+    let data = event
+        .raw
+        .trim_end_matches(['\r', '\n'])
+        .trim_start_matches(|c| c != '+' && c != '*');
+    // The human-readable form of HIBC is the data between `*` start/stop characters.
+    event.hri = Some(if data.starts_with('*') {
+        data.to_owned()
+    } else {
+        format!("*{data}*")
+    });
+    let mut info = HibcInfo {
+        structure: match h.structure {
+            HibcStructure::Primary => "primary",
+            HibcStructure::Secondary => "secondary",
+            HibcStructure::Concatenated => "concatenated",
+        }
+        .to_owned(),
+        labeler: None,
+        product: None,
+        unit_of_measure: None,
+        device_identifier: None,
+        expiry: h.expiry.map(|d| d.to_iso()),
+        link: h.link.map(String::from),
+        check: h.check.to_string(),
+        linked_primary: None,
+    };
+    match &h.primary {
+        Some(p) => {
+            info.labeler = Some(p.labeler.clone());
+            info.product = Some(p.product.clone());
+            info.unit_of_measure = Some(p.unit_of_measure);
+            info.device_identifier = Some(p.device_identifier());
+            event.kind = ScanKind::Product;
+        }
+        None => {
+            event.kind = ScanKind::Unknown;
+            event.warnings.push(
+                "HIBC secondary code without its primary: the product is not identified (scan the primary code just before it on the same scanner)".to_owned(),
+            );
+        }
+    }
+    event.hibc = Some(info);
+}
+
+/// The last day an HIBC expiry covers: a product is usable through its expiry month or hour.
+fn last_day(d: &HibcDate) -> time::Date {
+    match *d {
+        HibcDate::Day(d) | HibcDate::DayHour(d, _) => d,
+        HibcDate::YearMonth { year, month } => {
+            let m = time::Month::try_from(month).unwrap_or(time::Month::December);
+            let first = time::Date::from_calendar_date(year, m, 1).unwrap_or(time::Date::MIN);
+            first.replace_day(m.length(year)).unwrap_or(first)
+        }
+    }
+}
+
+/// Completes an HIBC secondary-only event from the HIBC primary scanned before it on the same
+/// scanner, when the secondary's link character is that primary's check character. Returns
+/// whether it linked. A secondary scanned alone stays `kind: unknown`.
+pub fn link_hibc_secondary(secondary: &mut ScanEvent, primary: &ScanEvent) -> bool {
+    let (Some(sec), Some(pri)) = (secondary.hibc.as_mut(), primary.hibc.as_ref()) else {
+        return false;
+    };
+    if sec.structure != "secondary"
+        || pri.device_identifier.is_none()
+        || pri.structure != "primary"
+        || sec.link.as_deref() != Some(pri.check.as_str())
+        || secondary.scanner_id != primary.scanner_id
+    {
+        return false;
+    }
+    sec.labeler.clone_from(&pri.labeler);
+    sec.product.clone_from(&pri.product);
+    sec.unit_of_measure = pri.unit_of_measure;
+    sec.device_identifier.clone_from(&pri.device_identifier);
+    sec.linked_primary = Some(primary.event_id);
+    secondary.kind = ScanKind::Product;
+    secondary
+        .warnings
+        .retain(|w| !w.starts_with("HIBC secondary code without its primary"));
+    true
 }
 
 /// Whether a published identifier is a pseudonym.

@@ -32,6 +32,7 @@ pub use privacy::{
 };
 pub use scan_event::*;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use time::OffsetDateTime;
@@ -68,7 +69,48 @@ pub struct EventPipeline {
     context: ContextTracker,
     alerts: AlertChecker,
     recalls: Arc<RecallList>,
+    hibc: HibcLinker,
 }
+
+/// Links an HIBC secondary-only code to the HIBC primary scanned just before it on the same
+/// scanner (two-symbol HIBC labels: the secondary's link character is the primary's check
+/// character). Any other scan on the scanner in between breaks the link, so a secondary is
+/// never attached to a product from another label.
+#[derive(Debug, Clone, Default)]
+pub struct HibcLinker {
+    last_primary: HashMap<String, ScanEvent>,
+}
+
+impl HibcLinker {
+    /// A linker with nothing remembered.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Remembers `event` if it is an HIBC primary; completes it from the remembered primary if
+    /// it is a matching secondary scanned within [`HIBC_LINK_WINDOW`]. Returns whether it linked.
+    pub fn apply(&mut self, event: &mut ScanEvent) -> bool {
+        let previous = self.last_primary.remove(&event.scanner_id);
+        match event.hibc.as_ref().map(|h| h.structure.as_str()) {
+            Some("primary") => {
+                self.last_primary
+                    .insert(event.scanner_id.clone(), event.clone());
+                false
+            }
+            Some("secondary") => previous
+                .filter(|p| {
+                    let age = event.scanned_at - p.scanned_at;
+                    age >= time::Duration::ZERO && age <= HIBC_LINK_WINDOW
+                })
+                .is_some_and(|p| link_hibc_secondary(event, &p)),
+            _ => false,
+        }
+    }
+}
+
+/// How long after its primary an HIBC secondary code is still linked to it: the two symbols
+/// of one label are scanned within seconds.
+pub const HIBC_LINK_WINDOW: time::Duration = time::Duration::seconds(60);
 
 impl EventPipeline {
     /// Chains the stages; starts with an empty recall list.
@@ -78,6 +120,7 @@ impl EventPipeline {
             context,
             alerts: AlertChecker::new(alerts),
             recalls: Arc::new(RecallList::new()),
+            hibc: HibcLinker::new(),
         }
     }
 
@@ -100,6 +143,7 @@ impl EventPipeline {
         sequence: u64,
     ) -> Processed {
         let mut event = self.builder.build(scan, parsed, sequence);
+        self.hibc.apply(&mut event);
         event.alerts = self.alerts.check(&event, &self.recalls);
         let context_changes = self.context.apply(&mut event);
         let alerts = AlertEvent::from_scan(&event);

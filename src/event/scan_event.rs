@@ -29,6 +29,39 @@ pub enum ScanKind {
     Unknown,
 }
 
+/// The HIBC LIC view of a scan (ANSI/HIBC 2.6 primary, secondary or concatenated code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HibcInfo {
+    /// `primary`, `secondary` or `concatenated`.
+    pub structure: String,
+    /// Labeler Identification Code (4 characters, first alphabetic). Absent for a secondary
+    /// code that could not be linked to its primary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labeler: Option<String>,
+    /// The labeler's product / catalogue number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Unit of measure / packaging level, 0–9.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_of_measure: Option<u8>,
+    /// The UDI device identifier: labeler + product + unit of measure (e.g. `A99912345`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_identifier: Option<String>,
+    /// The expiry as encoded, at its precision (`2026-05`, `2026-05-31`,
+    /// `2026-05-31T13:00:00Z`); the top-level `expiry` is the last day it covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<String>,
+    /// A secondary code's link character (the check character of its primary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// The modulo-43 check character.
+    pub check: String,
+    /// For a secondary code: the event id of the primary scanned just before on the same
+    /// scanner whose check character matches `link`; the primary fields come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_primary: Option<Uuid>,
+}
+
 /// One element of a scan, as published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventElement {
@@ -129,8 +162,12 @@ pub struct Alert {
     pub severity: AlertSeverity,
     /// Human-readable explanation naming the GTIN, the batch or serial and the date.
     pub message: String,
-    /// The product concerned.
+    /// The product concerned (empty, and absent from the JSON, for an HIBC product).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub gtin: String,
+    /// The HIBC device identifier of the product concerned, when it is labelled with HIBC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hibc_di: Option<String>,
     /// Its batch/lot (AI 10), when the scan carried one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<String>,
@@ -277,6 +314,11 @@ pub struct ScanEvent {
     /// GRAI (8003).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grai: Option<String>,
+    /// HIBC LIC data, for a scan that is an HIBC code rather than GS1 (then `elements` is
+    /// empty, `gtin` absent, and `batch`, `serial`, `expiry`, `production_date` and `quantity`
+    /// carry the HIBC lot, serial, expiry, manufacture date and quantity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hibc: Option<HibcInfo>,
     /// The point-of-care context the scan was made in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<ScanContext>,
@@ -287,6 +329,14 @@ pub struct ScanEvent {
     /// `digital_link` are then no longer the exact data read).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redactions: Vec<Redaction>,
+}
+
+/// Writes `n` as decimal digits right-aligned into `buf`, zero-padded (higher digits dropped).
+fn put_digits(buf: &mut [u8], mut n: u32) {
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
 }
 
 /// ISO 8601 calendar dates (`2026-12-31`) for optional [`Date`] fields.
@@ -303,8 +353,28 @@ pub mod iso_date_opt {
 
     /// Formats a date as `YYYY-MM-DD`.
     pub fn format(d: &Date) -> String {
-        d.format(FORMAT)
-            .unwrap_or_else(|_| String::from("0000-01-01"))
+        let mut s = String::with_capacity(10);
+        push(&mut s, d);
+        s
+    }
+
+    /// Appends `YYYY-MM-DD` to `out`. Hand-written because it runs for every published event
+    /// and its renderings (EPCIS, FHIR), where `time`'s generic formatter dominated the cost.
+    pub fn push(out: &mut String, d: &Date) {
+        let y = d.year();
+        if !(0..=9999).contains(&y) {
+            out.push_str(
+                &d.format(FORMAT)
+                    .unwrap_or_else(|_| String::from("0000-01-01")),
+            );
+            return;
+        }
+        let mut b = *b"0000-00-00";
+        super::put_digits(&mut b[0..4], y as u32);
+        super::put_digits(&mut b[5..7], u32::from(u8::from(d.month())));
+        super::put_digits(&mut b[8..10], u32::from(d.day()));
+        // The buffer holds ASCII digits and dashes only.
+        out.push_str(std::str::from_utf8(&b).unwrap_or("0000-01-01"));
     }
 
     /// Serde serializer.
@@ -332,12 +402,36 @@ pub mod rfc3339_millis {
 
     /// Formats a timestamp.
     pub fn format(t: &OffsetDateTime) -> String {
-        let fmt = format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-        );
-        t.to_offset(UtcOffset::UTC)
-            .format(&fmt)
-            .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000Z"))
+        let mut s = String::with_capacity(24);
+        push(&mut s, t);
+        s
+    }
+
+    /// Appends the timestamp to `out`. Hand-written: it runs several times per published event
+    /// and `time`'s generic formatter was a large share of an EPCIS/FHIR rendering.
+    pub fn push(out: &mut String, t: &OffsetDateTime) {
+        let t = t.to_offset(UtcOffset::UTC);
+        let y = t.year();
+        if !(0..=9999).contains(&y) {
+            let fmt = format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+            );
+            out.push_str(
+                &t.format(&fmt)
+                    .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000Z")),
+            );
+            return;
+        }
+        let mut b = *b"0000-00-00T00:00:00.000Z";
+        super::put_digits(&mut b[0..4], y as u32);
+        super::put_digits(&mut b[5..7], u32::from(u8::from(t.month())));
+        super::put_digits(&mut b[8..10], u32::from(t.day()));
+        super::put_digits(&mut b[11..13], u32::from(t.hour()));
+        super::put_digits(&mut b[14..16], u32::from(t.minute()));
+        super::put_digits(&mut b[17..19], u32::from(t.second()));
+        super::put_digits(&mut b[20..23], u32::from(t.millisecond()));
+        // The buffer holds ASCII only.
+        out.push_str(std::str::from_utf8(&b).unwrap_or("1970-01-01T00:00:00.000Z"));
     }
 
     /// Serde serializer.

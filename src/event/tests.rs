@@ -1489,3 +1489,232 @@ mod properties {
         }
     }
 }
+
+// ---------------------------------------------------------------- HIBC
+
+fn hibc_code(body: &str) -> String {
+    format!(
+        "{body}{}",
+        crate::interop::hibc::check_character(body).unwrap()
+    )
+}
+
+fn hibc_scan(p: &mut EventPipeline, data: &str, at: OffsetDateTime, seq: u64) -> Processed {
+    let mut s = scan_at("bay-1", data.as_bytes(), at);
+    s.symbology = Some("]C0".into());
+    let parsed = crate::gs1::parse(&s.data, &crate::gs1::ParseOptions::default());
+    let err = parsed.expect_err("HIBC data is not GS1");
+    p.process(&s, Err(&err), seq)
+}
+
+#[test]
+fn hibc_concatenated_scan_is_a_product_event() {
+    let mut p = pipeline();
+    let out = hibc_scan(
+        &mut p,
+        "+A99912345/$$52001510X3/16D20111212/S77DE1G45-",
+        T0,
+        1,
+    );
+    let e = &out.event;
+    assert!(e.valid, "{:?}", e.error);
+    assert_eq!(e.kind, ScanKind::Product);
+    assert_eq!(e.gtin, None);
+    assert!(e.elements.is_empty());
+    assert_eq!(e.batch.as_deref(), Some("10X3"));
+    assert_eq!(e.serial.as_deref(), Some("77DE1G45"));
+    assert_eq!(e.expiry, Some(date!(2020 - 01 - 15)));
+    assert_eq!(e.production_date, Some(date!(2011 - 12 - 12)));
+    assert_eq!(
+        e.hri.as_deref(),
+        Some("*+A99912345/$$52001510X3/16D20111212/S77DE1G45-*")
+    );
+    let h = e.hibc.as_ref().unwrap();
+    assert_eq!(h.structure, "concatenated");
+    assert_eq!(h.device_identifier.as_deref(), Some("A99912345"));
+    assert_eq!(
+        (
+            h.labeler.as_deref(),
+            h.product.as_deref(),
+            h.unit_of_measure
+        ),
+        (Some("A999"), Some("1234"), Some(5))
+    );
+    // Expired in 2020: the expiry alert applies to HIBC products too, named by their DI.
+    assert_eq!(out.event.alerts.len(), 1);
+    let a = &out.event.alerts[0];
+    assert_eq!(a.kind, AlertKind::Expired);
+    assert_eq!(a.gtin, "");
+    assert_eq!(a.hibc_di.as_deref(), Some("A99912345"));
+    assert!(
+        a.message.contains("HIBC A99912345 lot 10X3"),
+        "{}",
+        a.message
+    );
+    let json = serde_json::to_value(&out.alerts[0]).unwrap();
+    assert!(json["alert"].get("gtin").is_none(), "{json}");
+    assert!(out.has_critical_alert());
+}
+
+#[test]
+fn hibc_month_expiry_covers_the_whole_month_and_recalls_match_the_device_identifier() {
+    let mut p = pipeline();
+    let csv = "hibc_di,gtin,batch,reason\nA99912345,,LOT9,sterility\n";
+    p.set_recall_list(RecallList::parse(csv.as_bytes()).unwrap());
+    // MMYY 11/26 and a scan on 2026-11-26: usable through 2026-11-30.
+    let out = hibc_scan(&mut p, &hibc_code("+A99912345/$$1126LOT9"), T0, 1);
+    let e = &out.event;
+    assert_eq!(e.expiry, Some(date!(2026 - 11 - 30)));
+    assert_eq!(e.hibc.as_ref().unwrap().expiry.as_deref(), Some("2026-11"));
+    let kinds: Vec<_> = e.alerts.iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [AlertKind::Recalled, AlertKind::Expiring]);
+    assert!(e.alerts[0].message.contains("sterility"));
+    // Another lot is not recalled; a GTIN row never matches an HIBC product.
+    let out = hibc_scan(&mut p, &hibc_code("+A99912345/$$7LOT8"), T0, 2);
+    assert!(out.event.alerts.is_empty());
+}
+
+#[test]
+fn hibc_secondary_links_to_the_primary_scanned_before_it() {
+    let mut p = pipeline();
+    let primary = hibc_code("+A99912345");
+    let check = primary.chars().last().unwrap();
+    let secondary = hibc_code(&format!("+$$3261231LOT5{check}"));
+    let first = hibc_scan(&mut p, &primary, T0, 1);
+    assert_eq!(first.event.kind, ScanKind::Product);
+    assert_eq!(first.event.batch, None);
+    let second = hibc_scan(&mut p, &secondary, T0 + time::Duration::seconds(2), 2);
+    let e = &second.event;
+    assert_eq!(e.kind, ScanKind::Product, "{:?}", e.warnings);
+    let h = e.hibc.as_ref().unwrap();
+    assert_eq!(h.structure, "secondary");
+    assert_eq!(h.device_identifier.as_deref(), Some("A99912345"));
+    assert_eq!(h.linked_primary, Some(first.event.event_id));
+    assert_eq!(e.batch.as_deref(), Some("LOT5"));
+    assert!(e.warnings.is_empty());
+    // Alone (nothing before it), the secondary names no product.
+    let alone = hibc_scan(&mut p, &secondary, T0 + time::Duration::seconds(3), 3);
+    assert_eq!(alone.event.kind, ScanKind::Unknown);
+    assert!(alone.event.valid);
+    assert_eq!(alone.event.hibc.as_ref().unwrap().device_identifier, None);
+    assert!(alone.event.alerts.is_empty());
+}
+
+#[test]
+fn broken_hibc_is_invalid_with_the_hibc_error() {
+    let mut p = pipeline();
+    let out = hibc_scan(&mut p, "+A99912345/$$52001510X3X", T0, 1);
+    let e = &out.event;
+    assert!(!e.valid);
+    assert_eq!(e.kind, ScanKind::Unknown);
+    assert_eq!(e.hibc, None);
+    let err = e.error.as_ref().unwrap();
+    assert_eq!(err.kind, "hibc");
+    assert!(err.message.contains("check character"), "{}", err.message);
+}
+
+#[test]
+fn recall_list_rows_name_a_gtin_or_an_hibc_device_identifier() {
+    assert!(matches!(
+        RecallList::parse(b"hibc_di,batch\na99912345,L1\n"),
+        Err(RecallListError::BadHibc { .. })
+    ));
+    assert!(matches!(
+        RecallList::parse(format!("gtin,hibc_di\n{GTIN},A99912345\n").as_bytes()),
+        Err(RecallListError::GtinOrHibc { .. })
+    ));
+    let list = RecallList::parse(br#"[{"hibc_di":"A99912345","serial":"S1"}]"#).unwrap();
+    assert_eq!(list.len(), 1);
+}
+
+#[test]
+fn schema_accepts_hibc_events_and_alerts() {
+    let v = validator(None);
+    let mut p = pipeline();
+    let csv = "hibc_di,batch\nA99912345,10X3\n";
+    p.set_recall_list(RecallList::parse(csv.as_bytes()).unwrap());
+    let primary = hibc_code("+A99912345");
+    let check = primary.chars().last().unwrap();
+    let inputs = [
+        "+A99912345/$$52001510X3/16D20111212/S77DE1G45-".to_owned(),
+        primary,
+        hibc_code(&format!("+$$426113013LOT 5{check}")),
+        hibc_code("+$+SER.9Q"),
+        hibc_code("+A99912345/$$9001002261130"),
+        "+A99912345/$$52001510X3X".to_owned(),
+    ];
+    for (i, data) in inputs.iter().enumerate() {
+        let out = hibc_scan(
+            &mut p,
+            data,
+            T0 + time::Duration::seconds(i as i64),
+            i as u64,
+        );
+        assert_valid(&v, &serde_json::to_value(&out.event).unwrap());
+        for a in &out.alerts {
+            assert_valid(
+                &validator(Some("alertEvent")),
+                &serde_json::to_value(a).unwrap(),
+            );
+        }
+    }
+    // A GS1 product may not also claim to be HIBC.
+    let mut e = build(&product());
+    e.hibc = hibc_scan(&mut p, &inputs[0], T0, 9).event.hibc;
+    assert!(!v.is_valid(&serde_json::to_value(&e).unwrap()));
+}
+
+#[test]
+fn recall_lists_from_file_and_mqtt_merge_without_losing_a_recall() {
+    let file = RecallList::parse(
+        format!("gtin,batch,reason\n{GTIN},LOT7,from file\n{GTIN},LOT9,file\n").as_bytes(),
+    )
+    .unwrap();
+    let mqtt = RecallList::parse(
+        format!(
+            r#"[{{"gtin":"{GTIN}","batch":"LOT7","reason":"from mqtt"}},{{"gtin":"{GTIN}","batch":"LOT8"}},{{"hibc_di":"A99912345"}}]"#
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let m = file.merged(&mqtt);
+    assert_eq!(m.len(), 4);
+    assert_eq!(
+        m.lookup(GTIN, Some("LOT7"), None)
+            .unwrap()
+            .reason
+            .as_deref(),
+        Some("from file")
+    );
+    assert!(m.lookup(GTIN, Some("LOT8"), None).is_some());
+    assert!(m.lookup(GTIN, Some("LOT9"), None).is_some());
+    assert!(m.lookup("hibc:A99912345", None, None).is_some());
+    assert_eq!(RecallList::new().merged(&RecallList::new()).len(), 0);
+}
+
+#[test]
+fn recall_topic_filters_are_checked() {
+    for ok in ["trust/recalls", "a/+/recalls", "a/#", "#", "+"] {
+        assert_eq!(check_topic_filter(ok), Ok(()), "{ok}");
+    }
+    for bad in ["", "a/#/b", "a/b#", "a/x+", "a\0b"] {
+        assert!(check_topic_filter(bad).is_err(), "{bad:?}");
+    }
+}
+
+proptest::proptest! {
+    /// The hand-written timestamp and date formatters agree with `time`'s own.
+    #[test]
+    fn fast_formatters_match_time(secs in 0i64..253_402_300_799, nanos in 0u32..1_000_000_000) {
+        use time::macros::format_description;
+        let t = OffsetDateTime::from_unix_timestamp(secs).unwrap()
+            + time::Duration::nanoseconds(i64::from(nanos));
+        let want = t
+            .format(format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+            ))
+            .unwrap();
+        proptest::prop_assert_eq!(rfc3339_millis::format(&t), want);
+        proptest::prop_assert_eq!(iso_date_opt::format(&t.date()), t.date().to_string());
+    }
+}

@@ -530,13 +530,29 @@ impl Interop {
         event: &ScanEvent,
         created: OffsetDateTime,
     ) -> Result<Vec<u8>, InteropError> {
+        let mut out = Vec::with_capacity(3072);
+        self.render_into(format, event, created, &mut out)?;
+        Ok(out)
+    }
+
+    /// As [`Interop::render`], appending to `out`: a publisher that renders every event reuses
+    /// one buffer instead of allocating per event. On error `out` may hold a partial rendering.
+    pub fn render_into(
+        &self,
+        format: Format,
+        event: &ScanEvent,
+        created: OffsetDateTime,
+        out: &mut Vec<u8>,
+    ) -> Result<(), InteropError> {
         match format {
-            Format::Json => serde_json::to_vec(event).map_err(|e| InteropError::Serialize {
-                format: "JSON",
-                message: e.to_string(),
-            }),
-            Format::Epcis => super::epcis::to_document_bytes(self, event, created),
-            Format::Fhir => super::fhir::to_bundle_bytes(self, event),
+            Format::Json => {
+                serde_json::to_writer(out, event).map_err(|e| InteropError::Serialize {
+                    format: "JSON",
+                    message: e.to_string(),
+                })
+            }
+            Format::Epcis => super::epcis::write_document(self, event, created, out),
+            Format::Fhir => super::fhir::write_bundle(self, event, out),
         }
     }
 }

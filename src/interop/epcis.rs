@@ -9,6 +9,8 @@
 //!   is only allowed on `ADD` events); otherwise the class, `…/01/{gtin}/10/{lot}` (or
 //!   `…/01/{gtin}`), with quantity 1 in `quantityList`. Identifiers are GS1 Digital Link URIs
 //!   because the EPC URN forms need the GS1 Company Prefix length, which a scan does not carry.
+//! - HIBC products (no GTIN, an `hibc` view with a device identifier): `urn:hibcc:lic:{di}`
+//!   identifiers, see [`HIBC_URN`].
 //! - Assets (GIAI 8004, GRAI 8003) and logistic units (SSCC 00) are instances in `epcList`.
 //! - `bizStep` from configuration; `disposition` `recalled` / `expired` from the event's alerts,
 //!   else `dispensed` when the step is `dispensing`.
@@ -27,7 +29,7 @@ use time::{OffsetDateTime, UtcOffset};
 
 use super::config::{is_absolute_uri, BizStep, Interop, CBV_BIZ_STEPS};
 use super::{gs1_check_digit_ok, is_digits, kind_name, push_dl_segment, InteropError, DL_STEM};
-use crate::event::{rfc3339_millis, ContextRef, ScanEvent, ScanKind};
+use crate::event::{iso_date_opt, rfc3339_millis, ContextRef, ScanEvent, ScanKind};
 
 /// The EPCIS 2.0 JSON-LD context every document names first.
 pub const EPCIS_CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
@@ -260,7 +262,7 @@ fn patient_ref_uri(interop: &Interop, patient: &ContextRef) -> Result<String, In
             }
             None => digital_link(&[("8018", g)]),
         },
-        PatientRef::ScanEvent(id) => format!("urn:uuid:{id}"),
+        PatientRef::ScanEvent(id) => super::urn_uuid(&id),
     })
 }
 
@@ -273,6 +275,71 @@ fn staff_ref_uri(staff: &ContextRef) -> Result<String, InteropError> {
     Ok(digital_link(&[("8017", &staff.id)]))
 }
 
+/// HIBC products in EPCIS. EPCIS 2.0 accepts any URI as an object or class identifier, and
+/// HIBCC defines no URI form, so the gateway uses `urn:hibcc:lic:{device identifier}` for the
+/// class, `…:lot:{lot}` for a lot, `…:serial:{serial}` for an instance (lot and serial
+/// percent-encoded outside `A-Z a-z 0-9 - .`). Not GS1 Digital Link: HIBC data is not GS1.
+fn hibc_identifiers(
+    event: &ScanEvent,
+    di: &str,
+    epc_list: &mut Vec<String>,
+    quantity_list: &mut Vec<QuantityElement>,
+) -> Result<(), InteropError> {
+    if !di.bytes().all(|b| b.is_ascii_alphanumeric()) || di.is_empty() || di.len() > 23 {
+        return Err(invalid(
+            "hibc.device_identifier",
+            "an HIBC device identifier is 6 to 23 letters and digits",
+        ));
+    }
+    let mut uri = String::with_capacity(64);
+    uri.push_str(HIBC_URN);
+    uri.push_str(di);
+    // HIBC lots and serials may contain spaces (Code 39 set), unlike GS1 AI 10/21.
+    let check = |field: &'static str, v: &str| {
+        if v.is_empty() || v.len() > 20 || !v.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+            return Err(invalid(
+                field,
+                "expected 1 to 20 printable ASCII characters or spaces",
+            ));
+        }
+        Ok(())
+    };
+    match (&event.serial, &event.batch) {
+        (Some(serial), _) => {
+            check("serial", serial)?;
+            uri.push_str(":serial:");
+            push_urn_segment(&mut uri, serial);
+            epc_list.push(uri);
+        }
+        (None, batch) => {
+            if let Some(lot) = batch {
+                check("batch", lot)?;
+                uri.push_str(":lot:");
+                push_urn_segment(&mut uri, lot);
+            }
+            quantity_list.push(QuantityElement {
+                epc_class: uri,
+                quantity: 1,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The prefix of HIBC identifiers in EPCIS documents.
+pub const HIBC_URN: &str = "urn:hibcc:lic:";
+
+fn push_urn_segment(out: &mut String, s: &str) {
+    use std::fmt::Write;
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'.' {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
 fn build<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<ObjectEvent<'a>, InteropError> {
     let mut epc_list = Vec::new();
     let mut quantity_list = Vec::new();
@@ -280,48 +347,53 @@ fn build<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<ObjectEvent<'
     let mut item_expiration_date = None;
     match event.kind {
         ScanKind::Product => {
-            let gtin = match event.gtin.as_deref() {
-                Some(gtin) => gtin,
-                None if super::hibc::parse(&event.raw).is_ok() => {
-                    return Err(InteropError::NotApplicable {
-                        kind: "non-GS1 (HIBC)",
-                        format: "EPCIS",
-                        why: "EPCIS identifies objects by GS1 keys; the FHIR output carries HIBC UDIs",
-                    })
+            match (event.gtin.as_deref(), &event.hibc) {
+                (Some(gtin), _) => {
+                    check_key("gtin", gtin, 14, "GTIN")?;
+                    if let Some(batch) = &event.batch {
+                        check_text("batch", batch, 20)?;
+                    }
+                    match &event.serial {
+                        Some(serial) => {
+                            check_text("serial", serial, 20)?;
+                            epc_list.push(digital_link(&[("01", gtin), ("21", serial)]));
+                            lot_number = event.batch.as_deref();
+                        }
+                        None => {
+                            let epc_class = match &event.batch {
+                                Some(batch) => digital_link(&[("01", gtin), ("10", batch)]),
+                                None => digital_link(&[("01", gtin)]),
+                            };
+                            quantity_list.push(QuantityElement {
+                                epc_class,
+                                quantity: 1,
+                            });
+                        }
+                    }
                 }
-                None => {
+                (None, Some(h)) => {
+                    let di =
+                        h.device_identifier
+                            .as_deref()
+                            .ok_or(InteropError::MissingIdentifier {
+                                kind: "HIBC secondary-only product",
+                                what: "HIBC device identifier (scan the primary code)",
+                            })?;
+                    hibc_identifiers(event, di, &mut epc_list, &mut quantity_list)?;
+                    if event.serial.is_some() {
+                        lot_number = event.batch.as_deref();
+                    }
+                }
+                (None, None) => {
                     return Err(InteropError::MissingIdentifier {
                         kind: "product",
-                        what: "GTIN (AI 01)",
+                        what: "GTIN (AI 01) or HIBC device identifier",
                     })
-                }
-            };
-            check_key("gtin", gtin, 14, "GTIN")?;
-            if let Some(batch) = &event.batch {
-                check_text("batch", batch, 20)?;
-            }
-            match &event.serial {
-                Some(serial) => {
-                    check_text("serial", serial, 20)?;
-                    epc_list.push(digital_link(&[("01", gtin), ("21", serial)]));
-                    lot_number = event.batch.as_deref();
-                }
-                None => {
-                    let epc_class = match &event.batch {
-                        Some(batch) => digital_link(&[("01", gtin), ("10", batch)]),
-                        None => digital_link(&[("01", gtin)]),
-                    };
-                    quantity_list.push(QuantityElement {
-                        epc_class,
-                        quantity: 1,
-                    });
                 }
             }
             item_expiration_date = event.expiry.map(|d| {
                 let mut s = String::with_capacity(10);
-                // Date's Display is ISO 8601 (YYYY-MM-DD) for years 0..=9999.
-                use std::fmt::Write;
-                let _ = write!(s, "{d}");
+                iso_date_opt::push(&mut s, &d);
                 s
             });
         }
@@ -400,7 +472,7 @@ fn build<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<ObjectEvent<'
 
     Ok(ObjectEvent {
         kind: "ObjectEvent",
-        event_id: format!("urn:uuid:{}", event.event_id),
+        event_id: super::urn_uuid(&event.event_id),
         event_time: rfc3339_millis::format(&event.scanned_at),
         event_time_zone_offset: format_offset(interop.time_zone.offset_at(event.scanned_at)),
         epc_list,
@@ -455,8 +527,21 @@ pub fn to_document_bytes(
     event: &ScanEvent,
     created: OffsetDateTime,
 ) -> Result<Vec<u8>, InteropError> {
+    // A document is about 1.2 KiB: one allocation instead of a series of doublings.
+    let mut out = Vec::with_capacity(2048);
+    write_document(interop, event, created, &mut out)?;
+    Ok(out)
+}
+
+/// Appends the `EPCISDocument` for `event` to `out` (a buffer the caller reuses).
+pub fn write_document(
+    interop: &Interop,
+    event: &ScanEvent,
+    created: OffsetDateTime,
+    out: &mut Vec<u8>,
+) -> Result<(), InteropError> {
     let doc = document(interop, event, created)?;
-    serde_json::to_vec(&doc).map_err(|e| InteropError::Serialize {
+    serde_json::to_writer(out, &doc).map_err(|e| InteropError::Serialize {
         format: "EPCIS",
         message: e.to_string(),
     })
@@ -582,11 +667,22 @@ const STANDARD_EVENT_KEYS: &[&str] = &[
 ];
 
 fn is_epc_uri(s: &str) -> bool {
-    s.starts_with("urn:epc:id:") || is_digital_link(s)
+    s.starts_with("urn:epc:id:") || is_digital_link(s) || is_hibc_urn(s)
 }
 
 fn is_epc_class_uri(s: &str) -> bool {
-    s.starts_with("urn:epc:class:") || s.starts_with("urn:epc:idpat:") || is_digital_link(s)
+    s.starts_with("urn:epc:class:")
+        || s.starts_with("urn:epc:idpat:")
+        || is_digital_link(s)
+        || is_hibc_urn(s)
+}
+
+/// An HIBC identifier as [`hibc_identifiers`] writes it (EPCIS 2.0 allows non-GS1 URIs).
+fn is_hibc_urn(s: &str) -> bool {
+    s.strip_prefix(HIBC_URN).is_some_and(|rest| {
+        let di = rest.split(':').next().unwrap_or("");
+        !di.is_empty() && di.bytes().all(|b| b.is_ascii_alphanumeric()) && is_absolute_uri(s)
+    })
 }
 
 /// A GS1 Digital Link URI: an http(s) URI whose path holds a primary key AI followed by its

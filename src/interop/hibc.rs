@@ -104,6 +104,13 @@ pub struct HibcData {
     pub quantity: Option<u32>,
     /// Link character of a secondary-only code (the check character of its primary).
     pub link: Option<char>,
+    /// Supplemental fields after the secondary data that this parser does not interpret
+    /// (data identifiers other than `14D`, `16D` and `S`), as read. Kept rather than rejected:
+    /// the check character vouches for the data, and the product is still identified.
+    pub unknown_fields: Vec<String>,
+    /// The data arrived in lower case (a keyboard wedge with Caps Lock on) and was read as
+    /// upper case; HIBC has no lower-case characters.
+    pub upper_cased: bool,
     /// The check character.
     pub check: char,
 }
@@ -113,7 +120,7 @@ pub struct HibcData {
 #[non_exhaustive]
 pub enum HibcError {
     /// The data does not start with `+`.
-    #[error("not HIBC LIC data (it must start with '+')")]
+    #[error("not HIBC LIC data (it must start with '+'; '+/' is HIBC PAS)")]
     NotHibc,
     /// Too short to hold data and a check character.
     #[error("HIBC data too short")]
@@ -158,6 +165,41 @@ pub fn check_character(data: &str) -> Result<char, HibcError> {
     Ok(char::from(CHARSET[(sum % 43) as usize]))
 }
 
+/// Whether `raw` (as a scanner sent it, possibly with an AIM symbology identifier) looks like
+/// HIBC LIC data at all, so that callers can tell "not HIBC" from "broken HIBC".
+pub fn looks_like_hibc(raw: &str) -> bool {
+    let data = strip_transport(raw);
+    let data = data.strip_prefix('*').unwrap_or(data);
+    // `+/` starts HIBC PAS (provider applications), which is not a product code.
+    data.starts_with('+') && !data.starts_with("+/")
+}
+
+/// What a scanner adds around the data: an AIM symbology identifier (`]C0`, `]d1`, `]Q1`, …)
+/// in front, a line ending behind. Not trailing spaces: a space can be the check character.
+fn strip_transport(raw: &str) -> &str {
+    let raw = raw.trim_end_matches(['\r', '\n']);
+    match raw.as_bytes() {
+        [b']', a, b, ..] if a.is_ascii_alphabetic() && b.is_ascii_alphanumeric() => &raw[3..],
+        _ => raw,
+    }
+}
+
+/// Parses a scan's data as HIBC LIC: as [`parse`], after removing an AIM symbology identifier
+/// and a trailing line ending that the scanner may have sent.
+pub fn parse_scan(raw: &str) -> Result<HibcData, HibcError> {
+    let data = strip_transport(raw);
+    match parse(data) {
+        Err(HibcError::BadCharacter(c, _)) if c.is_ascii_lowercase() => {
+            // Caps Lock on a keyboard-wedge scanner: HIBC has no lower case, so upper-casing
+            // loses nothing, and the check character still has to match.
+            let mut d = parse(&data.to_ascii_uppercase())?;
+            d.upper_cased = true;
+            Ok(d)
+        }
+        other => other,
+    }
+}
+
 /// Parses HIBC LIC data (primary, secondary or concatenated), checking the mod-43 character.
 pub fn parse(input: &str) -> Result<HibcData, HibcError> {
     // The `*` start/stop characters belong to the human-readable form only.
@@ -165,7 +207,7 @@ pub fn parse(input: &str) -> Result<HibcData, HibcError> {
         .strip_prefix('*')
         .and_then(|s| s.strip_suffix('*'))
         .unwrap_or(input);
-    if !data.starts_with('+') {
+    if !data.starts_with('+') || data.starts_with("+/") {
         return Err(HibcError::NotHibc);
     }
     if data.len() < 3 {
@@ -208,6 +250,8 @@ pub fn parse(input: &str) -> Result<HibcData, HibcError> {
             manufactured: None,
             quantity: None,
             link: None,
+            unknown_fields: Vec::new(),
+            upper_cased: false,
             check: found,
         };
         if let Some(sec) = secondary_part {
@@ -230,6 +274,8 @@ pub fn parse(input: &str) -> Result<HibcData, HibcError> {
             manufactured: None,
             quantity: None,
             link: link.chars().next(),
+            unknown_fields: Vec::new(),
+            upper_cased: false,
             check: found,
         };
         parse_secondary(sec, &mut out)?;
@@ -379,9 +425,15 @@ fn parse_secondary(sec: &str, out: &mut HibcData) -> Result<(), HibcError> {
             }
             _ => r,
         };
-        let (expiry, r) = dated(r)?;
-        out.expiry = expiry;
-        (is_serial, r)
+        // Labels that carry only a quantity (`$$8QQ`, `$$9QQQQQ`) end here: the expiry field
+        // after a quantity is absent rather than flagged `7` on some printers.
+        if r.is_empty() && out.quantity.is_some() {
+            (is_serial, r)
+        } else {
+            let (expiry, r) = dated(r)?;
+            out.expiry = expiry;
+            (is_serial, r)
+        }
     } else if let Some(r) = main.strip_prefix("$+") {
         (true, r)
     } else if let Some(r) = main.strip_prefix('$') {
@@ -429,10 +481,10 @@ fn parse_secondary(sec: &str, out: &mut HibcData) -> Result<(), HibcError> {
                 ));
             }
             out.serial = Some(v.to_owned());
+        } else if field.is_empty() {
+            return Err(HibcError::Secondary("empty supplemental data field"));
         } else {
-            return Err(HibcError::Secondary(
-                "unknown supplemental data field (expected 14D, 16D or S)",
-            ));
+            out.unknown_fields.push(field.to_owned());
         }
     }
     Ok(())
@@ -598,6 +650,26 @@ mod tests {
     }
 
     #[test]
+    fn scanner_transport_is_removed() {
+        let code = "+A99912345/$$52001510X3/16D20111212/S77DE1G45-";
+        let want = parse(code).unwrap();
+        for raw in [
+            format!("]C0{code}"),
+            format!("]d1{code}"),
+            format!("]Q1{code}\r\n"),
+            format!("{code}\n"),
+        ] {
+            assert_eq!(parse_scan(&raw).as_ref(), Ok(&want), "{raw:?}");
+            assert!(looks_like_hibc(&raw));
+        }
+        assert!(!looks_like_hibc("]d2010950600013435210ABC"));
+        assert!(!looks_like_hibc("+/ABC"));
+        // Quantity only: nothing after the quantity.
+        let d = parse(&with_check("+A123BJC5D6E71/$$810")).unwrap();
+        assert_eq!((d.quantity, d.expiry, d.lot), (Some(10), None, None));
+    }
+
+    #[test]
     fn bad_input_is_a_typed_error() {
         assert_eq!(parse("A123"), Err(HibcError::NotHibc));
         assert_eq!(parse("+"), Err(HibcError::TooShort));
@@ -634,10 +706,22 @@ mod tests {
             parse(&with_check("+A12345/$$X")),
             Err(HibcError::Secondary(_))
         ));
+        // An unknown supplemental field is kept, not fatal; an empty one is malformed.
+        let d = parse(&with_check("+A12345/$X/9QQ")).unwrap();
+        assert_eq!(
+            (d.lot.as_deref(), d.unknown_fields),
+            (Some("X"), vec!["9QQ".to_owned()])
+        );
         assert!(matches!(
-            parse(&with_check("+A12345/$X/9QQ")),
+            parse(&with_check("+A12345/$X//S1")),
             Err(HibcError::Secondary(_))
         ));
+        // Lower case from a keyboard wedge with Caps Lock on.
+        let code = "+A99912345/$$52001510X3/16D20111212/S77DE1G45-";
+        let d = parse_scan(&code.to_ascii_lowercase()).unwrap();
+        assert!(d.upper_cased);
+        assert_eq!(d.lot.as_deref(), Some("10X3"));
+        assert!(parse("+a123b").is_err());
         assert!(parse("+é12").is_err());
     }
 }

@@ -136,6 +136,13 @@ pub(crate) fn push_dl_segment(out: &mut String, s: &str) {
 /// canonical form EPCIS 2.0 expects, independent of any trust's own resolver.
 pub(crate) const DL_STEM: &str = "https://id.gs1.org";
 
+/// `urn:uuid:{id}` (lower case), built without the formatting machinery: every EPCIS and FHIR
+/// rendering writes it several times.
+pub(crate) fn urn_uuid(id: &uuid::Uuid) -> String {
+    let mut buf = [0u8; uuid::fmt::Urn::LENGTH];
+    id.urn().encode_lower(&mut buf).to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

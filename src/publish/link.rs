@@ -36,6 +36,12 @@ pub(crate) enum LinkEvent {
         /// False for transient refusals (quota exceeded): retry after reconnect.
         permanent: bool,
     },
+    /// A message arrived on a topic we subscribed to (the recall-list topic).
+    Message {
+        topic: String,
+        payload: Vec<u8>,
+        retained: bool,
+    },
     /// The connection failed; the poll task waits for `quiesced` before it cleans the client
     /// state, so no stale packet id can be matched to a record.
     Down {
@@ -96,6 +102,18 @@ impl Client {
                 c.try_publish_with_properties(p.topic, qos5(p.qos), p.retain, p.payload, props)
                     .map_err(|e| e.to_string())
             }
+        }
+    }
+
+    /// Queues a SUBSCRIBE (QoS 1) without waiting.
+    pub fn try_subscribe(&self, filter: &str) -> Result<(), String> {
+        match self {
+            Client::V4(c) => c
+                .try_subscribe(filter, rumqttc::QoS::AtLeastOnce)
+                .map_err(|e| e.to_string()),
+            Client::V5(c) => c
+                .try_subscribe(filter, rumqttc::v5::mqttbytes::QoS::AtLeastOnce)
+                .map_err(|e| e.to_string()),
         }
     }
 
@@ -245,6 +263,11 @@ impl Link {
                     Ok(Event::Incoming(Packet::PubAck(a))) => Ok(Some(LinkEvent::Acked(a.pkid))),
                     Ok(Event::Incoming(Packet::PubComp(a))) => Ok(Some(LinkEvent::Acked(a.pkid))),
                     Ok(Event::Outgoing(Outgoing::Publish(pkid))) => Ok(Some(LinkEvent::Sent(pkid))),
+                    Ok(Event::Incoming(Packet::Publish(p))) => Ok(Some(LinkEvent::Message {
+                        topic: p.topic,
+                        payload: p.payload.to_vec(),
+                        retained: p.retain,
+                    })),
                     Ok(_) => Ok(None),
                     Err(e) => Err(describe_v4(&e)),
                 }
@@ -283,6 +306,11 @@ impl Link {
                     )),
                     Ok(Event::Incoming(Incoming::PubComp(a))) => Ok(Some(LinkEvent::Acked(a.pkid))),
                     Ok(Event::Outgoing(Outgoing::Publish(pkid))) => Ok(Some(LinkEvent::Sent(pkid))),
+                    Ok(Event::Incoming(Incoming::Publish(p))) => Ok(Some(LinkEvent::Message {
+                        topic: String::from_utf8_lossy(&p.topic).into_owned(),
+                        payload: p.payload.to_vec(),
+                        retained: p.retain,
+                    })),
                     Ok(_) => Ok(None),
                     Err(e) => Err(describe_v5(&e)),
                 }

@@ -35,7 +35,7 @@ pub mod tls;
 pub mod topics;
 
 pub use config::{BrokerUrl, MqttConfig, ProtocolVersion, PublisherSettings, Qos, Scheme};
-pub use publisher::{spawn, PublisherHandle};
+pub use publisher::{spawn, spawn_with_inbox, InboundMessage, Inbox, PublisherHandle};
 pub use stats::{LatencyHistogram, PublishStats, PublisherSnapshot};
 pub use topics::Topics;
 

@@ -121,11 +121,44 @@ impl PublisherHandle {
     }
 }
 
+/// A message received on a subscribed topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundMessage {
+    /// The topic it was published on.
+    pub topic: String,
+    /// The payload as sent.
+    pub payload: Vec<u8>,
+    /// Whether the broker delivered it as a retained message (on subscribe).
+    pub retained: bool,
+}
+
+/// A topic the publisher subscribes to on every (re)connect, and where its messages go.
+#[derive(Debug)]
+pub struct Inbox {
+    /// Topic filter (used as given: it is not under the topic prefix).
+    pub filter: String,
+    /// Receives every message. Bounded; when it is full a message is dropped with an error log
+    /// (the sender of a recall list republishes, and the retained copy comes back on reconnect).
+    pub tx: mpsc::Sender<InboundMessage>,
+}
+
 /// Starts the publisher for `outbox`. Must be called inside a Tokio runtime.
 pub fn spawn(
     settings: PublisherSettings,
     outbox: Outbox,
     shutdown: CancellationToken,
+) -> PublisherHandle {
+    spawn_with_inbox(settings, outbox, shutdown, None)
+}
+
+/// As [`spawn`], also subscribing to `inbox.filter` after every CONNACK (a clean or lost
+/// session forgets subscriptions, and a retained message is delivered on subscribe, so a
+/// restarted gateway gets the current retained recall list).
+pub fn spawn_with_inbox(
+    settings: PublisherSettings,
+    outbox: Outbox,
+    shutdown: CancellationToken,
+    inbox: Option<Inbox>,
 ) -> PublisherHandle {
     let stats = Arc::new(PublishStats::default());
     let (cmd, cmd_rx) = mpsc::channel(256);
@@ -135,6 +168,7 @@ pub fn spawn(
         shutdown,
         stats.clone(),
         cmd_rx,
+        inbox,
     ));
     PublisherHandle {
         stats,
@@ -190,6 +224,8 @@ struct State {
     awaiting_rel: HashSet<u16>,
     /// The online status and scanner statuses are to be (re)published.
     status_due: bool,
+    /// Subscribed topic and where its messages go.
+    inbox: Option<Inbox>,
 }
 
 async fn run(
@@ -198,6 +234,7 @@ async fn run(
     shutdown: CancellationToken,
     stats: Arc<PublishStats>,
     mut cmd_rx: mpsc::Receiver<Command>,
+    inbox: Option<Inbox>,
 ) {
     let (client, link) = link::build(&s);
     let (ev_tx, mut ev_rx) = mpsc::channel(4096);
@@ -234,6 +271,7 @@ async fn run(
         stop_submitting: false,
         awaiting_rel: HashSet::new(),
         status_due: false,
+        inbox,
     };
     let mut deadline: Option<Instant> = None;
     loop {
@@ -353,7 +391,37 @@ impl State {
                 self.exhausted = false;
                 self.awaiting_rel = pending_rel.into_iter().collect();
                 self.status_due = true;
+                if let Some(inbox) = &self.inbox {
+                    match self.client.try_subscribe(&inbox.filter) {
+                        Ok(()) => tracing::info!(topic = %inbox.filter, "subscribing"),
+                        // The next reconnect tries again; the request channel is sized so
+                        // that this does not happen in practice.
+                        Err(e) => {
+                            tracing::error!(topic = %inbox.filter, error = %e, "subscribe not sent")
+                        }
+                    }
+                }
                 self.fill();
+            }
+            LinkEvent::Message {
+                topic,
+                payload,
+                retained,
+            } => {
+                let Some(inbox) = &self.inbox else { return };
+                let bytes = payload.len();
+                let msg = InboundMessage {
+                    topic,
+                    payload,
+                    retained,
+                };
+                if let Err(e) = inbox.tx.try_send(msg) {
+                    let topic = match &e {
+                        mpsc::error::TrySendError::Full(m)
+                        | mpsc::error::TrySendError::Closed(m) => m.topic.clone(),
+                    };
+                    tracing::error!(%topic, bytes, "message on a subscribed topic dropped: its consumer is busy or gone");
+                }
             }
             LinkEvent::Sent(pkid) => match self.fifo.pop_front() {
                 Some(slot) => {

@@ -396,6 +396,11 @@ fn broken_configurations_are_rejected_with_positions() {
         ),
         ("[mqtt]\nqos = 7\n", ":2:", "qos"),
         (
+            "[alerts]\nrecall_topic = \"trust/#/recalls\"\n",
+            ":2:",
+            "'#' must be a whole level and the last one",
+        ),
+        (
             "[[source]]\nid = \"a\"\nkind = \"serial\"\npath = \"/dev/x\"\nbaud = \"fast\"\n",
             ":5:",
             "source[0].baud",
@@ -619,6 +624,142 @@ fn sighup_with_a_valid_file_adds_a_source_without_a_restart() {
     assert!(status.success());
 }
 
+/// Publishes `payload` on `topic` (retained or not) from a separate client and waits for the
+/// broker's PUBACK.
+async fn publish_to_broker(port: u16, topic: &str, payload: &[u8], retain: bool) {
+    use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
+    let o = MqttOptions::new("recall-list-publisher", "127.0.0.1", port);
+    let (client, mut el) = AsyncClient::new(o, 10);
+    client
+        .publish(topic, QoS::AtLeastOnce, retain, payload.to_vec())
+        .await
+        .expect("publish queued");
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match el.poll().await {
+                Ok(Event::Incoming(Packet::PubAck(_))) => break,
+                Ok(_) => {}
+                Err(e) => panic!("recall list publisher: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("PUBACK within 10 s");
+    let _ = client.try_disconnect();
+    let _ = tokio::time::timeout(Duration::from_secs(1), el.poll()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recall_list_over_mqtt_raises_recalled_alerts() {
+    let broker = start_rumqttd();
+    let topic = "trust/recalls";
+    // The trust published its list (retained) before the gateway started.
+    publish_to_broker(
+        broker.port(),
+        topic,
+        b"gtin,batch,reason,reference\n09506000134352,LOT7,sterility breach,FSN-2026-001\n",
+        true,
+    )
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(
+        dir.path(),
+        "gw.toml",
+        &format!(
+            "[gateway]\nid = \"recall-test\"\n\
+             [[source]]\nid = \"bay-1\"\nkind = \"stdin\"\n\
+             [mqtt]\nurl = \"mqtt://{broker}\"\n\
+             [alerts]\nrecall_topic = \"{topic}\"\n\
+             [outbox]\npath = \"{}\"\n\
+             [stdout]\necho = true\n",
+            dir.path().join("outbox").display()
+        ),
+    );
+    let mut child = bin()
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let (echo_tx, echo_rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = echo_tx.send(v);
+            }
+        }
+    });
+    let mut seen = String::new();
+    let mut scan = |data: &str| -> serde_json::Value {
+        writeln!(stdin, "{data}").expect("write scan");
+        stdin.flush().expect("flush");
+        echo_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the scan event is echoed")
+    };
+    let alert_kinds = |v: &serde_json::Value| -> Vec<String> {
+        v["alerts"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x["kind"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    // The retained list arrives on subscribe: a scan of the recalled batch raises `recalled`.
+    let line = wait_for_stderr(&mut stderr, "recall list received over MQTT", &mut seen);
+    assert!(line.contains("retained=true"), "{line}");
+    let e = scan("(01)09506000134352(10)LOT7");
+    assert_eq!(alert_kinds(&e), ["recalled"], "{e}");
+    assert!(
+        e["alerts"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("FSN-2026-001"),
+        "{e}"
+    );
+    assert!(alert_kinds(&scan("(01)09506000134352(10)LOT8")).is_empty());
+
+    // An invalid list is logged and ignored: the old one stays in force.
+    publish_to_broker(broker.port(), topic, b"gtin,batch\n12345,LOT8\n", false).await;
+    let line = wait_for_stderr(&mut stderr, "is invalid and was ignored", &mut seen);
+    assert!(line.contains("line 2"), "{line}");
+    assert_eq!(
+        alert_kinds(&scan("(01)09506000134352(10)LOT7")),
+        ["recalled"]
+    );
+
+    // A valid new list (JSON this time) replaces the previous MQTT list.
+    publish_to_broker(
+        broker.port(),
+        topic,
+        br#"{"recalls": [{"gtin": "09506000134352", "batch": "LOT8"}]}"#,
+        true,
+    )
+    .await;
+    let line = wait_for_stderr(&mut stderr, "recall list received over MQTT", &mut seen);
+    assert!(line.contains("entries=1"), "{line}");
+    assert_eq!(
+        alert_kinds(&scan("(01)09506000134352(10)LOT8")),
+        ["recalled"]
+    );
+    assert!(alert_kinds(&scan("(01)09506000134352(10)LOT7")).is_empty());
+
+    drop(stdin);
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success(), "{status}");
+}
+
 /// What a scanner (pty master) receives from the gateway, read on a thread.
 fn pty_receiver(master: &std::fs::File) -> std::sync::mpsc::Receiver<Vec<u8>> {
     let mut file = master.try_clone().expect("clone pty master");
@@ -683,9 +824,32 @@ fn sighup_keeps_feedback_of_a_restarted_serial_source_and_applies_a_new_recall_l
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    // Standard error on a thread, so a message that never comes fails the test in time.
+    let stderr = child.stderr.take().expect("stderr");
+    let (log_tx, log) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = log_tx.send(line);
+        }
+    });
     let mut seen = String::new();
-    wait_for_stderr(&mut stderr, "source connected", &mut seen);
+    let mut wait_log = |needle: &str| {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match log.recv_timeout(left) {
+                Ok(line) => {
+                    seen.push_str(&line);
+                    seen.push('\n');
+                    if line.contains(needle) {
+                        return;
+                    }
+                }
+                Err(_) => panic!("`{needle}` never appeared on standard error:\n{seen}"),
+            }
+        }
+    };
+    wait_log("source connected");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let mut scanner = pty.master.try_clone().expect("clone master");
     let from_gateway = pty_receiver(&pty.master);
@@ -709,9 +873,10 @@ fn sighup_keeps_feedback_of_a_restarted_serial_source_and_applies_a_new_recall_l
         nix::sys::signal::Signal::SIGHUP,
     )
     .expect("SIGHUP");
-    wait_for_stderr(&mut stderr, "configuration reloaded", &mut seen);
-    wait_for_stderr(&mut stderr, "source connected", &mut seen);
-    std::thread::spawn(move || for _ in stderr.lines() {});
+    // The restarted source connects after the old one is stopped, in either order with the
+    // "reloaded" message; its connection is what must be waited for.
+    wait_log("source stopped by reload");
+    wait_log("source connected");
 
     // The same product again: now recalled, so the restarted source's scanner gets a bad read.
     scanner.write_all(&data).expect("scan");

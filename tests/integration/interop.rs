@@ -181,9 +181,28 @@ fn base_event(n: u128, kind: ScanKind, raw: &str) -> ScanEvent {
         sscc: None,
         giai: None,
         grai: None,
+        hibc: None,
         context: None,
         alerts: Vec::new(),
         redactions: Vec::new(),
+    }
+}
+
+fn hibc_with_check(body: &str) -> String {
+    format!("{body}{}", hibc::check_character(body).unwrap())
+}
+
+fn hibc_info(structure: &str, expiry: Option<&str>, check: char) -> gs1_gateway::event::HibcInfo {
+    gs1_gateway::event::HibcInfo {
+        structure: structure.to_owned(),
+        labeler: Some("A999".to_owned()),
+        product: Some("1234".to_owned()),
+        unit_of_measure: Some(5),
+        device_identifier: Some("A99912345".to_owned()),
+        expiry: expiry.map(str::to_owned),
+        link: None,
+        check: check.to_string(),
+        linked_primary: None,
     }
 }
 
@@ -272,6 +291,7 @@ fn alert(kind: &str, message: &str) -> Alert {
         },
         message: message.to_owned(),
         gtin: GTIN.to_owned(),
+        hibc_di: None,
         batch: Some("ABC123".to_owned()),
         serial: None,
         // Expiry alerts carry the date and the days to it (negative: already expired).
@@ -355,18 +375,49 @@ fn cases() -> Vec<(&'static str, ScanEvent, Interop)> {
     )));
     v.push(("product-recalled", e, default.clone()));
 
+    // As the event stage builds it from `]C0+A99912345/…` (checked in `hibc_events_are_built_as_the_golden_cases`).
     let mut e = base_event(
         6,
         ScanKind::Product,
         "+A99912345/$$52001510X3/16D20111212/S77DE1G45-",
     );
-    e.valid = false;
     e.symbology = Some("]C0".to_owned());
+    e.hri = Some("*+A99912345/$$52001510X3/16D20111212/S77DE1G45-*".to_owned());
+    e.batch = Some("10X3".to_owned());
+    e.serial = Some("77DE1G45".to_owned());
+    e.expiry = Some(date!(2020 - 01 - 15));
+    e.production_date = Some(date!(2011 - 12 - 12));
+    e.hibc = Some(hibc_info("concatenated", Some("2020-01-15"), '-'));
     e.context = Some(context(Some(
         "pseudo:hmac-sha256:d2bcda3d05575377a9d4c48c7949232d8521ffbda79d1a9bd4635a24cb4c515b"
             .to_owned(),
     )));
     v.push(("hibc-implant", e, implants.validate().unwrap()));
+
+    // An HIBC product with a lot, a month expiry and a quantity, no serial: a class in EPCIS.
+    let raw = hibc_with_check("+A99912345/$$8051226LOT 7.A");
+    let mut e = base_event(9, ScanKind::Product, &raw);
+    e.symbology = Some("]C0".to_owned());
+    e.hri = Some(format!("*{raw}*"));
+    e.batch = Some("LOT 7.A".to_owned());
+    e.quantity = Some(5);
+    e.expiry = Some(date!(2026 - 12 - 31));
+    let check = raw.chars().last().unwrap();
+    e.hibc = Some(hibc_info("concatenated", Some("2026-12"), check));
+    e.alerts = vec![Alert {
+        gtin: String::new(),
+        hibc_di: Some("A99912345".to_owned()),
+        batch: Some("LOT 7.A".to_owned()),
+        serial: None,
+        expiry: None,
+        days_to_expiry: None,
+        ..alert(
+            "recalled",
+            "HIBC A99912345 lot LOT 7.A is on the recall list",
+        )
+    }];
+    e.context = Some(context(None));
+    v.push(("hibc-lot-recalled", e, default.clone()));
 
     let mut e = base_event(7, ScanKind::Asset, "8004950600013435PUMP0042");
     e.giai = Some("950600013435PUMP0042".to_owned());
@@ -480,7 +531,7 @@ fn every_generated_epcis_document_and_fhir_resource_validates() {
             Err(e) => panic!("{name}: {e}"),
         }
     }
-    assert_eq!((epcis_docs, fhir_docs), (8, 7));
+    assert_eq!((epcis_docs, fhir_docs), (10, 8));
 }
 
 #[test]
@@ -878,8 +929,8 @@ fn convert_writes_one_document_per_event() {
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-        // EPCIS: 6 GS1 products, an asset and a logistic unit (HIBC skipped); FHIR: 7 products.
-        let expected = if to == "epcis" { 8 } else { 7 };
+        // EPCIS: 6 GS1 and 2 HIBC products, an asset and a logistic unit; FHIR: 8 products.
+        let expected = if to == "epcis" { 10 } else { 8 };
         assert_eq!(docs.len(), expected, "{stdout}\n{stderr}");
         docs.iter().for_each(validate);
         for kind in ["patient", "staff", "location", "unknown"] {
@@ -1054,10 +1105,12 @@ fn asyncapi_describes_every_topic_with_the_schemas_we_validate_against() {
             "{topic} missing from docs/asyncapi.yaml"
         );
     }
-    // Each operation states QoS and retain; only the status topics are retained.
+    // Each operation states QoS and retain; only the status topics are retained among what the
+    // gateway sends (the recall list it receives is retained by its publisher).
     let ops = doc["operations"].as_object().expect("operations");
-    assert!(ops.len() >= 7);
-    for (name, op) in ops {
+    assert!(ops.len() >= 8);
+    assert_eq!(ops["receiveRecallList"]["action"], "receive");
+    for (name, op) in ops.iter().filter(|(_, op)| op["action"] == "send") {
         let mqtt = &op["bindings"]["mqtt"];
         assert!(matches!(mqtt["qos"].as_u64(), Some(0..=2)), "{name}: qos");
         let channel = op["channel"]["$ref"]
@@ -1126,14 +1179,38 @@ fn asyncapi_scan_schema_exists() {
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     // The native events we render from must be valid against it.
     let validator = jsonschema::options().offline().build(&schema).unwrap();
-    // HIBC product events are not produced by the event stage yet (it classifies only GS1 data),
-    // so the v1 schema has no shape for them; they are rendered from hand-built events here.
     for (name, event, _) in cases()
         .into_iter()
-        .filter(|c| c.1.kind == ScanKind::Product && !c.0.starts_with("hibc"))
+        .filter(|c| c.1.kind == ScanKind::Product)
     {
         let v = serde_json::to_value(&event).unwrap();
         let errors = schema_errors(&validator, &v);
         assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+}
+
+#[test]
+fn unlinked_hibc_secondary_has_no_epcis_or_fhir_rendering() {
+    let interop = InteropConfig::default().validate().unwrap();
+    let raw = hibc_with_check("+$$3261231LOT5L");
+    let mut e = base_event(20, ScanKind::Unknown, &raw);
+    e.hri = Some(format!("*{raw}*"));
+    e.batch = Some("LOT5".to_owned());
+    e.expiry = Some(date!(2026 - 12 - 31));
+    let mut info = hibc_info("secondary", Some("2026-12-31"), raw.chars().last().unwrap());
+    (
+        info.labeler,
+        info.product,
+        info.unit_of_measure,
+        info.device_identifier,
+    ) = (None, None, None, None);
+    info.link = Some("L".to_owned());
+    e.hibc = Some(info);
+    for format in [Format::Epcis, Format::Fhir] {
+        let r = interop.render(format, &e, datetime!(2026-11-24 10:16:00 UTC));
+        assert!(
+            matches!(r, Err(InteropError::NotApplicable { .. })),
+            "{format:?}: {r:?}"
+        );
     }
 }

@@ -394,6 +394,7 @@ pub fn sample_event(gateway: &str, scanner: &str, sequence: u64) -> gs1_gateway:
         sscc: None,
         giai: None,
         grai: None,
+        hibc: None,
         context: None,
         alerts: vec![],
         redactions: vec![],
