@@ -189,21 +189,13 @@ impl AiIndex {
 
 /// Value length consumed by an AI with a pre-defined length: the sum of its components' maxima.
 pub(crate) fn predefined_value_len(entry: &AiEntry) -> usize {
-    entry.components.iter().map(|c| usize::from(c.max)).sum()
+    entry.max_length()
 }
 
 /// Minimum and maximum value length over all components (optional components count 0 towards
-/// the minimum).
+/// the minimum): the dictionary's own [`AiEntry::min_length`] and [`AiEntry::max_length`].
 pub(crate) fn value_len_bounds(entry: &AiEntry) -> (usize, usize) {
-    let mut min = 0usize;
-    let mut max = 0usize;
-    for c in entry.components {
-        if !c.optional {
-            min += usize::from(c.min);
-        }
-        max += usize::from(c.max);
-    }
-    (min, max)
+    (entry.min_length(), entry.max_length())
 }
 
 /// Is `seq` (primary key first, then qualifiers in path order) a valid Digital Link key-qualifier
