@@ -31,8 +31,9 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
     let mut line = Vec::with_capacity(256);
     let mut unescaped = Vec::with_capacity(256);
     let mut json = Vec::with_capacity(1024);
-    // One message reused for every input: streaming allocates only for warnings and renderings.
-    let mut msg = Gs1Message::default();
+    // One message and one pair of rendering buffers reused for every input: streaming allocates
+    // only for warnings.
+    let mut bufs = Buffers::default();
     for arg in &args.inputs {
         if arg == "-" {
             let stdin = io::stdin();
@@ -50,7 +51,7 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
                 }
                 unescape_gs(&line, &mut unescaped);
                 json.clear();
-                all_ok &= write_result(&mut json, &line, &unescaped, &options, stem, &mut msg);
+                all_ok &= write_result(&mut json, &line, &unescaped, &options, stem, &mut bufs);
                 out.write_all(&json)?;
             }
         } else {
@@ -62,7 +63,7 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
                 &unescaped,
                 &options,
                 stem,
-                &mut msg,
+                &mut bufs,
             );
             out.write_all(&json)?;
         }
@@ -95,6 +96,14 @@ fn unescape_gs(input: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// What `parse` reuses from one input to the next.
+#[derive(Default)]
+struct Buffers {
+    msg: Gs1Message,
+    hri: String,
+    uri: String,
+}
+
 /// Writes one JSON line; returns whether the input was valid.
 fn write_result(
     out: &mut Vec<u8>,
@@ -102,13 +111,13 @@ fn write_result(
     data: &[u8],
     options: &ParseOptions,
     stem: &str,
-    msg: &mut Gs1Message,
+    bufs: &mut Buffers,
 ) -> bool {
     out.extend_from_slice(b"{\"input\":");
-    json_str(out, &String::from_utf8_lossy(original));
-    match gs1::parse_into(data, options, msg) {
+    json_bytes(out, original);
+    match gs1::parse_into(data, options, &mut bufs.msg) {
         Ok(()) => {
-            write_ok(out, msg, stem);
+            write_ok(out, bufs, stem);
             true
         }
         Err(e) => {
@@ -118,7 +127,8 @@ fn write_result(
     }
 }
 
-fn write_ok(out: &mut Vec<u8>, msg: &Gs1Message, stem: &str) {
+fn write_ok(out: &mut Vec<u8>, bufs: &mut Buffers, stem: &str) {
+    let msg = &bufs.msg;
     out.extend_from_slice(b",\"ok\":true,\"symbology\":");
     match &msg.symbology {
         Some(s) => json_str(out, s),
@@ -138,10 +148,13 @@ fn write_ok(out: &mut Vec<u8>, msg: &Gs1Message, stem: &str) {
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"hri\":");
-    json_str(out, &msg.hri());
+    bufs.hri.clear();
+    msg.write_hri(&mut bufs.hri);
+    json_str(out, &bufs.hri);
     out.extend_from_slice(b",\"digital_link\":");
-    match msg.digital_link(stem) {
-        Ok(uri) => json_str(out, &uri),
+    bufs.uri.clear();
+    match msg.write_digital_link(stem, &mut bufs.uri) {
+        Ok(()) => json_str(out, &bufs.uri),
         Err(_) => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"warnings\":[");
@@ -182,34 +195,58 @@ fn write_err(out: &mut Vec<u8>, e: &ParseError) {
     out.extend_from_slice(b"}}\n");
 }
 
+/// Bytes that a JSON string literal must escape: `"`, `\\` and control characters.
+const JSON_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// A JSON string literal (RFC 8259 escaping; control characters such as GS as `\u001d`).
+/// Runs of bytes that need no escaping are copied whole: this writes every field of every line.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => b"",
-            _ => continue,
-        };
+    while let Some(i) = bytes[start..]
+        .iter()
+        .position(|&b| JSON_ESCAPE[usize::from(b)])
+        .map(|i| start + i)
+    {
         out.extend_from_slice(&bytes[start..i]);
-        if esc.is_empty() {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 0xf)]);
-        } else {
-            out.extend_from_slice(esc);
+        let b = bytes[i];
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => {
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            }
         }
         start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// [`json_str`] of raw input bytes: UTF-8 as is (checked without the lossy decoder's overhead),
+/// anything else with U+FFFD replacements.
+fn json_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    match std::str::from_utf8(b) {
+        Ok(s) => json_str(out, s),
+        Err(_) => json_str(out, &String::from_utf8_lossy(b)),
+    }
 }
 
 #[cfg(test)]
@@ -223,6 +260,17 @@ mod tests {
         assert_eq!(out, br#""a\u001db\"c\\""#);
         let v: String = serde_json::from_slice(&out).unwrap();
         assert_eq!(v, "a\u{1d}b\"c\\");
+        for s in ["", "plain", "\u{0}\n\r\t\u{1f}\u{7f}é(01)\\", "\"\""] {
+            out.clear();
+            json_str(&mut out, s);
+            assert_eq!(serde_json::from_slice::<String>(&out).unwrap(), s);
+        }
+        out.clear();
+        json_bytes(&mut out, b"a\xffb");
+        assert_eq!(
+            serde_json::from_slice::<String>(&out).unwrap(),
+            "a\u{fffd}b"
+        );
     }
 
     #[test]

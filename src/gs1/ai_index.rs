@@ -1,17 +1,14 @@
-//! Constant-time Application Identifier lookup over a compiled [`Dictionary`], plus the rules the
-//! reference engine applies to AIs the dictionary does not define.
+//! The parser's view of a compiled [`Dictionary`]: AI lookup (through the Dictionary's own
+//! constant-time index, so the crate has one AI lookup), plus the rules the reference engine
+//! applies to AIs the dictionary does not define (stand-in entries, shapes by prefix).
 //!
-//! Invariants (checked when the index is built, relied on by every parser):
+//! Invariants relied on by every parser (checked by the dictionary's tests):
 //! - all AIs sharing their first two digits have the same length (GS1 General Specifications
 //!   §3.1; the reference engine refuses a table that breaks this), so the length of the AI at the
 //!   start of an element string is known from its first two digits;
 //! - AIs are two to four digits.
 
-use std::sync::OnceLock;
-
 use super::dictionary::{AiEntry, CharSet, Component, Dictionary};
-
-const NONE: u16 = u16::MAX;
 
 /// Value lengths of the AI prefixes that GS1 pre-defines as fixed-length (GS1 General
 /// Specifications figure 5.10.1-1); 0 means variable length. Consulted only to give an AI the
@@ -87,14 +84,10 @@ pub(crate) fn is_unknown(entry: &AiEntry) -> bool {
     entry.ai.is_empty()
 }
 
-/// The lookup tables for one dictionary edition.
+/// The lookups for one dictionary edition.
+#[derive(Clone, Copy)]
 pub(crate) struct AiIndex {
     pub(crate) dict: &'static Dictionary,
-    /// AI length by two-digit prefix; 0 when no AI has that prefix.
-    len_by_prefix: [u8; 100],
-    two: [u16; 100],
-    three: Box<[u16]>,
-    four: Box<[u16]>,
 }
 
 fn digits(ai: &[u8]) -> Option<usize> {
@@ -108,70 +101,23 @@ fn digits(ai: &[u8]) -> Option<usize> {
     Some(n)
 }
 
+/// Does an AI match a dictionary pattern such as `31nn` (`n`: any digit)?
+pub(crate) fn matches_pattern(ai: &[u8], pattern: &[u8]) -> bool {
+    pattern.len() == ai.len() && pattern.iter().zip(ai).all(|(&p, &a)| p == a || p == b'n')
+}
+
 impl AiIndex {
-    fn build(dict: &'static Dictionary) -> AiIndex {
-        let mut index = AiIndex {
-            dict,
-            len_by_prefix: [0; 100],
-            two: [NONE; 100],
-            three: vec![NONE; 1000].into_boxed_slice(),
-            four: vec![NONE; 10000].into_boxed_slice(),
-        };
-        for (i, entry) in dict.entries.iter().enumerate() {
-            let ai = entry.ai.as_bytes();
-            let (Some(n), Ok(i)) = (digits(ai), u16::try_from(i)) else {
-                continue;
-            };
-            if !(2..=4).contains(&ai.len()) {
-                continue;
-            }
-            let prefix = usize::from(ai[0] - b'0') * 10 + usize::from(ai[1] - b'0');
-            // A dictionary that broke the prefix-length invariant is rejected by the dictionary's
-            // own tests; here the first length seen wins so lookups stay deterministic.
-            if index.len_by_prefix[prefix] == 0 {
-                index.len_by_prefix[prefix] = ai.len() as u8;
-            }
-            match ai.len() {
-                2 => index.two[n] = i,
-                3 => index.three[n] = i,
-                _ => index.four[n] = i,
-            }
-        }
-        index
+    /// The lookups for a dictionary edition (a view: the tables are the Dictionary's own).
+    pub(crate) fn of(dict: &'static Dictionary) -> AiIndex {
+        AiIndex { dict }
     }
 
-    /// The index for a dictionary; built once per edition and kept for the process lifetime.
-    pub(crate) fn of(dict: &'static Dictionary) -> &'static AiIndex {
-        static RELEASE: OnceLock<AiIndex> = OnceLock::new();
-        static OTHERS: std::sync::Mutex<Vec<&'static AiIndex>> = std::sync::Mutex::new(Vec::new());
-        if std::ptr::eq(dict, Dictionary::release()) {
-            return RELEASE.get_or_init(|| AiIndex::build(dict));
-        }
-        let mut others = match OTHERS.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        if let Some(found) = others.iter().find(|i| std::ptr::eq(i.dict, dict)) {
-            return found;
-        }
-        let leaked: &'static AiIndex = Box::leak(Box::new(AiIndex::build(dict)));
-        others.push(leaked);
-        leaked
-    }
-
+    /// A known AI, exactly (the Dictionary's index; AIs are prefix-free).
+    #[inline]
     fn known(&self, ai: &[u8]) -> Option<&'static AiEntry> {
-        let n = digits(ai)?;
-        let slot = match ai.len() {
-            2 => self.two[n],
-            3 => self.three[n],
-            4 => self.four[n],
-            _ => NONE,
-        };
-        if slot == NONE {
-            None
-        } else {
-            self.dict.entries.get(usize::from(slot))
-        }
+        self.dict
+            .match_prefix(ai)
+            .filter(|e| e.ai.len() == ai.len())
     }
 
     /// Looks up an AI whose extent is known (bracketed data, Digital Link). With
@@ -185,7 +131,7 @@ impl AiIndex {
             return Some(e);
         }
         let prefix = usize::from(ai[0] - b'0') * 10 + usize::from(ai[1] - b'0');
-        let by_prefix = usize::from(self.len_by_prefix[prefix]);
+        let by_prefix = self.dict.ai_length(ai).unwrap_or(0);
         if by_prefix != 0 && by_prefix != ai.len() {
             return None;
         }
@@ -217,14 +163,14 @@ impl AiIndex {
             return None;
         }
         let prefix = usize::from(data[0] - b'0') * 10 + usize::from(data[1] - b'0');
-        let len = usize::from(self.len_by_prefix[prefix]);
-        if len == 0 || data.len() < len {
+        let len = self.dict.ai_length(data)?;
+        if data.len() < len {
             return None;
         }
-        let ai = &data[..len];
-        if let Some(e) = self.known(ai) {
+        if let Some(e) = self.dict.match_prefix(data) {
             return Some((e, len));
         }
+        let ai = &data[..len];
         if !permit_unknown || digits(ai).is_none() {
             return None;
         }
@@ -243,21 +189,13 @@ impl AiIndex {
 
 /// Value length consumed by an AI with a pre-defined length: the sum of its components' maxima.
 pub(crate) fn predefined_value_len(entry: &AiEntry) -> usize {
-    entry.components.iter().map(|c| usize::from(c.max)).sum()
+    entry.max_length()
 }
 
 /// Minimum and maximum value length over all components (optional components count 0 towards
-/// the minimum).
+/// the minimum): the dictionary's own [`AiEntry::min_length`] and [`AiEntry::max_length`].
 pub(crate) fn value_len_bounds(entry: &AiEntry) -> (usize, usize) {
-    let mut min = 0usize;
-    let mut max = 0usize;
-    for c in entry.components {
-        if !c.optional {
-            min += usize::from(c.min);
-        }
-        max += usize::from(c.max);
-    }
-    (min, max)
+    (entry.min_length(), entry.max_length())
 }
 
 /// Is `seq` (primary key first, then qualifiers in path order) a valid Digital Link key-qualifier
@@ -294,5 +232,37 @@ mod tests {
         assert_eq!(FIXED_VALUE_LENGTH_BY_PREFIX[23], 0);
         assert_eq!(FIXED_VALUE_LENGTH_BY_PREFIX[36], 6);
         assert_eq!(FIXED_VALUE_LENGTH_BY_PREFIX[41], 13);
+    }
+
+    /// The parser's lookups are the Dictionary's: every AI of both editions is found exactly,
+    /// by its digits and at the start of an element string, and nothing else of its length is.
+    #[test]
+    fn lookups_follow_the_dictionary() {
+        for dict in [Dictionary::release(), Dictionary::next()] {
+            let index = AiIndex::of(dict);
+            for e in dict.entries {
+                let found = index.lookup(e.ai).map(|f| f.ai);
+                assert_eq!(found, Some(e.ai));
+                assert_eq!(
+                    index.lookup_exact(e.ai.as_bytes(), false).map(|f| f.ai),
+                    Some(e.ai)
+                );
+                let data = format!("{}123", e.ai);
+                let (f, len) = index.lookup_prefix(data.as_bytes(), false).expect("prefix");
+                assert_eq!((f.ai, len), (e.ai, e.ai.len()));
+            }
+            let defined: std::collections::HashSet<&str> =
+                dict.entries.iter().map(|e| e.ai).collect();
+            for n in 0..10_000usize {
+                for width in 2..=4 {
+                    if n >= 10usize.pow(width) {
+                        continue;
+                    }
+                    let ai = format!("{n:0w$}", w = width as usize);
+                    let known = defined.contains(ai.as_str());
+                    assert_eq!(index.lookup(&ai).is_some(), known, "({ai})");
+                }
+            }
+        }
     }
 }

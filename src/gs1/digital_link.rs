@@ -25,12 +25,42 @@ use super::{Element, ParseError};
 /// Canonical stem of GS1's resolver.
 pub const DEFAULT_STEM: &str = "https://id.gs1.org";
 
+/// Byte classes for URI validation, one table lookup per byte (every byte of every URI is
+/// checked, so a linear search of the punctuation lists would dominate short URIs).
+const URI_CHAR: u8 = 1;
+const BAD_DOMAIN_CHAR: u8 = 2;
+const URI_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        if (c as u8).is_ascii_alphanumeric() {
+            t[c] = URI_CHAR;
+        }
+        c += 1;
+    }
+    let punct = b"-._~:/?#[]@!$&'()*+,;=%";
+    let mut i = 0;
+    while i < punct.len() {
+        t[punct[i] as usize] |= URI_CHAR;
+        i += 1;
+    }
+    let bad = b"_~?#@!$&'()*+,;=%";
+    let mut i = 0;
+    while i < bad.len() {
+        t[bad[i] as usize] |= BAD_DOMAIN_CHAR;
+        i += 1;
+    }
+    t
+};
+
+#[inline]
 fn is_uri_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&c)
+    URI_CLASS[usize::from(c)] & URI_CHAR != 0
 }
 
+#[inline]
 fn is_bad_domain_char(c: u8) -> bool {
-    b"_~?#@!$&'()*+,;=%".contains(&c)
+    URI_CLASS[usize::from(c)] & BAD_DOMAIN_CHAR != 0
 }
 
 fn is_unreserved(c: u8) -> bool {
@@ -84,20 +114,33 @@ fn unescape(input: &[u8], query: bool, out: &mut Vec<u8>) -> bool {
     true
 }
 
-/// Percent-encodes a value for a path segment or (with `query`) a query value.
+/// Percent-encodes a value for a path segment or (with `query`) a query value. Runs of
+/// unreserved characters are copied whole (most values are all unreserved).
 pub(crate) fn escape(value: &str, query: bool, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &c in value.as_bytes() {
-        if is_unreserved(c) {
-            out.push(char::from(c));
-        } else if c == b' ' && query {
+    let bytes = value.as_bytes();
+    let mut start = 0;
+    while let Some(i) = bytes[start..]
+        .iter()
+        .position(|&c| !is_unreserved(c))
+        .map(|i| start + i)
+    {
+        // A non-empty run is unreserved ASCII, so both ends are character boundaries (an empty
+        // one may sit inside a multi-byte character, which is escaped byte by byte).
+        if start < i {
+            out.push_str(&value[start..i]);
+        }
+        let c = bytes[i];
+        if c == b' ' && query {
             out.push('+');
         } else {
             out.push('%');
             out.push(char::from(HEX[usize::from(c >> 4)]));
             out.push(char::from(HEX[usize::from(c & 0x0f)]));
         }
+        start = i + 1;
     }
+    out.push_str(&value[start..]);
 }
 
 fn dl_err(message: impl Into<String>, ai: Option<&str>, span: (usize, usize)) -> ParseError {
@@ -262,7 +305,7 @@ impl Ctx<'_> {
             ));
         }
         let raw_value = &input[vs..ve];
-        let needs_decoding = raw_value.contains(&b'%') || (query && raw_value.contains(&b'+'));
+        let needs_decoding = raw_value.iter().any(|&c| c == b'%' || (query && c == b'+'));
         let mut value = if needs_decoding {
             let s = self.scratch.len();
             if !unescape(raw_value, query, &mut self.scratch) {
@@ -311,7 +354,7 @@ impl Ctx<'_> {
             .iter()
             .map(|r| r.ai.as_str())
             .collect();
-        if !is_valid_dl_path(self.index, &seq) {
+        if !is_valid_dl_path(&self.index, &seq) {
             return Err(dl_err(
                 format!(
                     "invalid key-qualifier sequence in the URI path: /{}",
@@ -343,7 +386,7 @@ impl Ctx<'_> {
                 let mut trial: smallvec::SmallVec<[&str; 8]> = seq[..j].into();
                 trial.push(ai);
                 trial.extend_from_slice(&seq[j..]);
-                if is_valid_dl_path(self.index, &trial) {
+                if is_valid_dl_path(&self.index, &trial) {
                     return Err(dl_err(
                         format!("({ai}) is a key qualifier and belongs in the URI path"),
                         Some(ai),
@@ -438,15 +481,40 @@ pub(crate) fn render(
     elements: &[Element],
     stem: &str,
 ) -> Result<String, RenderError> {
-    let path = choose_path(index, elements).ok_or(RenderError::NoPrimaryKey)?;
     let mut out = String::with_capacity(stem.len() + 64);
+    render_into(index, elements, stem, &mut out)?;
+    Ok(out)
+}
+
+/// [`render`], appended to `out`; on error `out` is left as it was.
+pub(crate) fn render_into(
+    index: &AiIndex,
+    elements: &[Element],
+    stem: &str,
+    out: &mut String,
+) -> Result<(), RenderError> {
+    let start = out.len();
+    let result = render_uri(index, elements, stem, out);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+fn render_uri(
+    index: &AiIndex,
+    elements: &[Element],
+    stem: &str,
+    out: &mut String,
+) -> Result<(), RenderError> {
+    let path = choose_path(index, elements).ok_or(RenderError::NoPrimaryKey)?;
     out.push_str(stem.strip_suffix('/').unwrap_or(stem));
     let mut emitted: smallvec::SmallVec<[&str; 16]> = smallvec::SmallVec::new();
     for e in &path {
         out.push('/');
         out.push_str(&e.ai);
         out.push('/');
-        escape(&e.value, false, &mut out);
+        escape(&e.value, false, out);
         emitted.push(&e.ai);
     }
     let mut sep = '?';
@@ -467,11 +535,11 @@ pub(crate) fn render(
             sep = '&';
             out.push_str(&e.ai);
             out.push('=');
-            escape(&e.value, true, &mut out);
+            escape(&e.value, true, out);
             emitted.push(&e.ai);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -482,6 +550,19 @@ mod tests {
         let mut out = Vec::new();
         assert!(unescape(s.as_bytes(), q, &mut out));
         out
+    }
+
+    #[test]
+    fn uri_byte_classes_match_the_character_lists() {
+        for c in 0..=255u8 {
+            let uri = c.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&c);
+            assert_eq!(is_uri_char(c), uri, "{c}");
+            assert_eq!(
+                is_bad_domain_char(c),
+                b"_~?#@!$&'()*+,;=%".contains(&c),
+                "{c}"
+            );
+        }
     }
 
     #[test]
@@ -516,5 +597,6 @@ mod tests {
         );
         assert_eq!(esc("A  B", false), "A%20%20B");
         assert_eq!(esc("A  B", true), "A++B");
+        assert_eq!(esc("éA€", false), "%C3%A9A%E2%82%AC");
     }
 }

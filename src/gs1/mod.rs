@@ -343,26 +343,37 @@ impl Gs1Message {
         render::hri(&self.elements)
     }
 
+    /// [`Gs1Message::hri`], appended to `out`: for writers that render scan after scan into
+    /// one buffer.
+    pub fn write_hri(&self, out: &mut String) {
+        render::hri_into(&self.elements, out);
+    }
+
     /// The element string, FNC1 written as GS and only after variable-length AIs that are not
     /// last. No symbology identifier, no leading FNC1.
     pub fn element_string(&self) -> String {
-        render::element_string(index(), &self.elements)
+        render::element_string(&index(), &self.elements)
     }
 
     /// The canonical GS1 Digital Link URI on `stem` (e.g. [`DEFAULT_STEM`]).
     pub fn digital_link(&self, stem: &str) -> Result<String, RenderError> {
-        digital_link::render(index(), &self.elements, stem)
+        digital_link::render(&index(), &self.elements, stem)
+    }
+
+    /// [`Gs1Message::digital_link`], appended to `out`; on error `out` is unchanged.
+    pub fn write_digital_link(&self, stem: &str, out: &mut String) -> Result<(), RenderError> {
+        digital_link::render_into(&index(), &self.elements, stem, out)
     }
 
     /// What a scanner with AIM identifiers on would transmit for these elements in `symbology`
     /// (`]d2`, `]C1`, `]Q3`, `]e0`, `]J1`; `]E0`/`]E4` for a lone GTIN; `]Q1`/`]d1` as a Digital
     /// Link URI on the default stem).
     pub fn scanner_data(&self, symbology: &str) -> Result<String, RenderError> {
-        render::scanner_data(index(), &self.elements, symbology)
+        render::scanner_data(&index(), &self.elements, symbology)
     }
 }
 
-fn index() -> &'static AiIndex {
+fn index() -> AiIndex {
     AiIndex::of(Dictionary::release())
 }
 

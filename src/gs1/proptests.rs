@@ -180,9 +180,20 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_bytes_never_panic(data in prop::collection::vec(any::<u8>(), 0..200)) {
-        let _ = parse(&data, &ParseOptions::default());
-        let _ = parse(&data, &ParseOptions { strict: true, permit_unknown_ais: true, permit_zero_suppressed_gtin: true, dictionary: None });
+    fn arbitrary_bytes_never_panic(data in prop::collection::vec(any::<u8>(), 0..200), flags in 0u8..8) {
+        // The fuzz target's property (fuzz/README.md), in the normal test run: any bytes, any
+        // option set; no panic, and an error's span lies inside the input.
+        let o = ParseOptions {
+            strict: flags & 1 != 0,
+            permit_unknown_ais: flags & 2 != 0,
+            permit_zero_suppressed_gtin: flags & 4 != 0,
+            dictionary: None,
+        };
+        if let Err(e) = parse(&data, &o) {
+            if let Some((s, t)) = e.span {
+                prop_assert!(s <= t && t <= data.len(), "span {:?} outside input of {} bytes", e.span, data.len());
+            }
+        }
     }
 
     #[test]

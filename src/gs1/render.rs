@@ -12,17 +12,24 @@ pub(crate) fn hri(elements: &[Element]) -> String {
             .map(|e| e.ai.len() + e.value.len() + 2)
             .sum(),
     );
+    hri_into(elements, &mut out);
+    out
+}
+
+/// [`hri`], appended to `out`.
+pub(crate) fn hri_into(elements: &[Element], out: &mut String) {
     for e in elements {
         out.push('(');
         out.push_str(&e.ai);
         out.push(')');
-        if e.value.contains('(') {
-            out.push_str(&e.value.replace('(', "\\("));
-        } else {
-            out.push_str(&e.value);
+        let mut rest = e.value.as_str();
+        while let Some(i) = rest.find('(') {
+            out.push_str(&rest[..i]);
+            out.push_str("\\(");
+            rest = &rest[i + 1..];
         }
+        out.push_str(rest);
     }
-    out
 }
 
 /// Element string with GS after every variable-length element except the last.
