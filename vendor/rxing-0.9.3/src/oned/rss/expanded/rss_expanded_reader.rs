@@ -634,6 +634,16 @@ impl RSSExpandedReader {
         loop {
             self.findNextPair(row, previousPairs, forcedOffset)?;
             pattern = self.parseFoundFinderPattern(row, rowNumber, isOddPattern);
+            // PATCH(gs1-gateway): reject a finder that lies inside the data characters; see
+            // isPlausibleNextFinder and PATCHES.md.
+            if let (Some(found), Some(previous)) = (
+                pattern.as_ref(),
+                previousPairs.last().and_then(|p| p.getFinderPattern().as_ref()),
+            ) {
+                if !Self::isPlausibleNextFinder(previous, found) {
+                    pattern = None;
+                }
+            }
             if pattern.is_none() {
                 forcedOffset = Self::getNextSecondBar(row, self.startEnd[0] as usize) as i32;
             } else {
@@ -673,6 +683,21 @@ impl RSSExpandedReader {
             .ok();
 
         Ok(ExpandedPair::new(Some(leftChar), rightChar, pattern))
+    }
+
+    /// PATCH(gs1-gateway): between two consecutive finder patterns of a row there are exactly
+    /// two data characters (17 modules each), so the next finder starts 34 modules after the
+    /// previous one ends. The ratio test in `findNextPair` also matches bar/space runs inside
+    /// data characters (e.g. a 6,3,1,1 run); such a "finder" lies much nearer and is skipped,
+    /// and the search goes on past it. ±25 % leaves room for perspective.
+    fn isPlausibleNextFinder(previous: &FinderPattern, found: &FinderPattern) -> bool {
+        let [pstart, pend] = [previous.getStartEnd()[0], previous.getStartEnd()[1]];
+        if pend <= pstart || found.getStartEnd()[0] < pend {
+            return false;
+        }
+        let module = (pend - pstart) as f32 / 15.0;
+        let gap = (found.getStartEnd()[0] - pend) as f32 / module;
+        (34.0 * 0.75..=34.0 * 1.25).contains(&gap)
     }
 
     fn findNextPair(
