@@ -9,6 +9,9 @@
 //!   is decided from the first data codeword (232 = FNC1) and DMRE from the symbol size.
 //! - DataBar Expanded text is bracketed HRI; DataBar-14 text lacks the leading `01`.
 //! - `helpers::detect_in_luma*` silently force TryHarder, so the readers are driven directly.
+//! - The DataBar Expanded reader of the 0.9.3 release misses most symbols that carry a GTIN (a
+//!   false finder pattern inside the data characters); the build patches it
+//!   (`vendor/PATCHES.md`). There is no DataBar Limited reader.
 
 use std::collections::HashSet;
 

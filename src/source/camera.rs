@@ -7,8 +7,9 @@
 //! `tokio::sync::mpsc` channel with `blocking_send` (backpressure, never loss).
 //!
 //! Two-tier decoding keeps latency low: the fast pass runs on every frame; the thorough pass
-//! (stretch, inversion, rotations, pyramid) runs at most once per `thorough_interval`, and only
-//! when the fast pass found nothing new. [`Confirmer`] applies two-frame confirmation to linear
+//! (stretch, inversion, rotations, pyramid) runs at most once per `thorough_interval` and at
+//! most a fifth of the decode thread's time (the pause after it is at least four times its own
+//! cost), and only when the fast pass found nothing new. [`Confirmer`] applies two-frame confirmation to linear
 //! symbols and the dedupe hold-off.
 //!
 //! A lost camera is a state, not a crash: the capture thread reopens it with capped exponential
@@ -634,7 +635,7 @@ fn decode_loop(
 ) {
     let mut confirmer = Confirmer::new(settings.hold_off, settings.confirm_window);
     // The first thorough pass waits one interval: a camera's first frames are often dark.
-    let mut last_thorough = Instant::now();
+    let mut next_thorough = Instant::now() + settings.thorough_interval;
     while let Some(frame) = slot.take(cancel) {
         let frame = match settings.roi {
             Some(roi) => match preprocess::crop(&frame, roi) {
@@ -655,10 +656,13 @@ fn decode_loop(
             }
         };
         let nothing_new = outcome.symbols.iter().all(|s| confirmer.is_reported(s));
-        if nothing_new && last_thorough.elapsed() >= settings.thorough_interval {
-            last_thorough = Instant::now();
+        if nothing_new && Instant::now() >= next_thorough {
             bump(&stats.thorough);
-            if let Ok(more) = decoder.thorough(&frame) {
+            let started = Instant::now();
+            let more = decoder.thorough(&frame);
+            let cost = started.elapsed();
+            next_thorough = Instant::now() + thorough_pause(settings.thorough_interval, cost);
+            if let Ok(more) = more {
                 for s in more.symbols {
                     if !outcome
                         .symbols
@@ -682,6 +686,20 @@ fn decode_loop(
             }
         }
     }
+}
+
+/// The thorough pass may use at most this share of the decode thread, measured from its own
+/// cost. A release-build thorough pass on an empty 1280×720 frame costs about 1.1 s with rxing
+/// (benches/decode.rs): at the configured 500 ms interval it would run back to back, and while
+/// it runs the fast pass sees no frame (the newest one wins, the others are dropped).
+const THOROUGH_SHARE: u32 = 5;
+
+/// How long to wait after a thorough pass before the next one: the configured interval, or
+/// four times the pass's own cost when that is longer, so that thorough passes take at most a
+/// fifth of the decode thread and the fast pass runs on every frame at least four-fifths of the
+/// time, whatever the backend, frame size and machine.
+fn thorough_pause(interval: Duration, cost: Duration) -> Duration {
+    interval.max(cost * (THOROUGH_SHARE - 1))
 }
 
 /// A confirmed symbol as the scan a handheld scanner would have produced.
@@ -762,6 +780,18 @@ mod tests {
         .is_err());
         let c: CameraSourceConfig = toml::from_str("fps = 0").unwrap();
         assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn thorough_pass_share_is_bounded_by_its_cost() {
+        let ms = Duration::from_millis;
+        // Cheap passes keep the configured interval.
+        assert_eq!(thorough_pause(ms(500), ms(40)), ms(500));
+        // A 1.1 s pass (rxing, 720p, release) waits 4.4 s: at most a fifth of the thread.
+        let pause = thorough_pause(ms(500), ms(1100));
+        assert_eq!(pause, ms(4400));
+        let share = 1100.0 / (1100.0 + pause.as_millis() as f64);
+        assert!(share <= 0.2 + 1e-9, "{share}");
     }
 
     #[test]
