@@ -27,6 +27,17 @@ cargo clippy --all-targets -- -D warnings
 echo "==> cargo test (default features, rxing decoder)"
 GS1_GATEWAY_MOSQUITTO_TESTS=1 cargo test --features mosquitto-tests
 
+if command -v systemd-analyze >/dev/null 2>&1 && [ -f systemd/gs1-gateway.service ]; then
+    echo "==> systemd-analyze verify"
+    # `cargo test` above built target/debug/gs1-gateway with the default features; reusing it
+    # (before the zxing-cpp build replaces it) saves a third compile of every dependency.
+    [ -x target/debug/gs1-gateway ] || cargo build --bin gs1-gateway
+    scripts/verify-systemd.sh target/debug/gs1-gateway
+fi
+
+echo "==> Debian package: contents, install, upgrade, remove, purge"
+scripts/verify-deb.sh
+
 if [ "${SKIP_ZXING_CPP:-0}" != "1" ]; then
     echo "==> cargo clippy + test with the zxing-cpp decoder backend"
     cargo clippy --all-targets --features zxing-cpp -- -D warnings
@@ -34,11 +45,4 @@ if [ "${SKIP_ZXING_CPP:-0}" != "1" ]; then
     cargo test --features zxing-cpp --lib decode::
 fi
 
-if command -v systemd-analyze >/dev/null 2>&1 && [ -f systemd/gs1-gateway.service ]; then
-    echo "==> systemd-analyze verify"
-    cargo build --bin gs1-gateway
-    scripts/verify-systemd.sh target/debug/gs1-gateway
-fi
-echo "==> Debian package: contents, install, upgrade, remove, purge"
-scripts/verify-deb.sh
 echo "==> all tests passed"
