@@ -223,17 +223,28 @@ pub async fn run(
     let (settings_tx, settings_rx) = mpsc::channel::<PipelineSettings>(4);
     let settings = components.into_settings(&config);
     let (file_recalls, recall_watcher) = settings.recalls.unwrap_or_default();
+    // The MQTT recall list of the previous run applies until the broker resends it.
+    let mqtt_recall_cache = config
+        .alerts
+        .recall_topic
+        .as_ref()
+        .map(|_| config.outbox.path.join(pipeline::MQTT_RECALL_CACHE));
+    let mqtt_recalls = mqtt_recall_cache
+        .as_deref()
+        .map(pipeline::load_mqtt_recalls)
+        .unwrap_or_default();
     let pipeline = Pipeline {
         parse_options: settings.parse_options,
         builder: settings.builder,
         context: settings.context,
         alerts: settings.alerts,
         hibc: crate::event::HibcLinker::new(),
-        recalls: file_recalls.clone(),
+        recalls: file_recalls.merged(&mqtt_recalls),
         file_recalls,
-        mqtt_recalls: RecallList::new(),
+        mqtt_recalls,
         recall_watcher,
         recall_inbox,
+        mqtt_recall_cache,
         interop: settings.interop,
         context_expiry: settings.context_expiry,
         outbox: outbox.clone(),

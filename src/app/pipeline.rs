@@ -119,6 +119,9 @@ pub struct Pipeline {
     pub recall_watcher: Option<RecallFileWatcher>,
     /// Messages on `[alerts] recall_topic`, from the publisher's subscription.
     pub recall_inbox: Option<mpsc::Receiver<InboundMessage>>,
+    /// Where the last valid MQTT recall list is kept, so it applies after a restart even
+    /// before the broker is reachable again ([`MQTT_RECALL_CACHE`] beside the outbox).
+    pub mqtt_recall_cache: Option<std::path::PathBuf>,
     /// EPCIS/FHIR renderings to publish besides the native event.
     pub interop: Interop,
     /// MQTT 5 message expiry of context messages (they go stale).
@@ -250,6 +253,7 @@ impl Pipeline {
         if msg.payload.is_empty() {
             tracing::info!(topic = %msg.topic, "recall list on MQTT cleared (empty message); the file's list stays");
             self.mqtt_recalls = RecallList::new();
+            self.save_mqtt_recalls(None);
         } else {
             match RecallList::parse(&msg.payload) {
                 Ok(list) => {
@@ -260,6 +264,7 @@ impl Pipeline {
                         "recall list received over MQTT"
                     );
                     self.mqtt_recalls = list;
+                    self.save_mqtt_recalls(Some(&msg.payload));
                 }
                 Err(e) => {
                     tracing::error!(
@@ -274,6 +279,29 @@ impl Pipeline {
         }
         self.recalls = self.file_recalls.merged(&self.mqtt_recalls);
         tracing::info!(entries = self.recalls.len(), "recall list in force");
+    }
+
+    /// Keeps (or, with `None`, forgets) the MQTT recall list on disk. Written to a temporary
+    /// file, synced and renamed, so a power cut leaves the old list or the new one, never half.
+    /// Recall lists are small and rare, so the pipeline writes it itself.
+    fn save_mqtt_recalls(&self, payload: Option<&[u8]>) {
+        let Some(path) = &self.mqtt_recall_cache else {
+            return;
+        };
+        let result = match payload {
+            Some(bytes) => write_atomically(path, bytes),
+            None => match std::fs::remove_file(path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            },
+        };
+        if let Err(e) = result {
+            tracing::error!(
+                path = %path.display(),
+                error = %e,
+                "MQTT recall list not saved: after a restart it applies only once the broker resends it"
+            );
+        }
     }
 
     /// Publishes context time-outs even when nobody scans.
@@ -442,6 +470,50 @@ impl Pipeline {
         }
         out
     }
+}
+
+/// File name of the last valid recall list received over MQTT, beside the outbox.
+pub const MQTT_RECALL_CACHE: &str = "recalls-mqtt.cache";
+
+/// Loads the MQTT recall list saved by an earlier run; an unreadable or invalid file is
+/// reported and ignored (the broker's retained list replaces it on connect).
+pub fn load_mqtt_recalls(path: &std::path::Path) -> RecallList {
+    match std::fs::read(path) {
+        Ok(bytes) => match RecallList::parse(&bytes) {
+            Ok(list) => {
+                tracing::info!(
+                    path = %path.display(),
+                    entries = list.len(),
+                    "recall list last received over MQTT loaded"
+                );
+                list
+            }
+            Err(e) => {
+                tracing::error!(path = %path.display(), error = %e, "saved MQTT recall list is invalid; ignored");
+                RecallList::new()
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => RecallList::new(),
+        Err(e) => {
+            tracing::error!(path = %path.display(), error = %e, "saved MQTT recall list not read");
+            RecallList::new()
+        }
+    }
+}
+
+/// Writes `bytes` to `path` through a synced temporary file and a rename.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Some(dir) = path.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// The outbox records of one scan; runs on the outbox's writer thread with the sequence.

@@ -758,6 +758,57 @@ async fn recall_list_over_mqtt_raises_recalled_alerts() {
     std::thread::spawn(move || for _ in stderr.lines() {});
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert!(status.success(), "{status}");
+
+    // Restarted with no broker reachable: the last list received over MQTT still applies.
+    let unreachable = crate::util::free_port();
+    let offline = write_config(
+        dir.path(),
+        "offline.toml",
+        &format!(
+            "[gateway]\nid = \"recall-test\"\ndrain_timeout = \"1s\"\n\
+             [[source]]\nid = \"bay-1\"\nkind = \"stdin\"\n\
+             [mqtt]\nurl = \"mqtt://127.0.0.1:{unreachable}\"\n\
+             [alerts]\nrecall_topic = \"{topic}\"\n\
+             [outbox]\npath = \"{}\"\n\
+             [stdout]\necho = true\n",
+            dir.path().join("outbox").display()
+        ),
+    );
+    let mut child = bin()
+        .args(["run", "--config"])
+        .arg(&offline)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    let line = wait_for_stderr(
+        &mut stderr,
+        "recall list last received over MQTT loaded",
+        &mut seen,
+    );
+    assert!(line.contains("entries=1"), "{line}");
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "(01)09506000134352(10)LOT8").expect("write scan");
+    writeln!(stdin, "(01)09506000134352(10)LOT7").expect("write scan");
+    drop(stdin);
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success(), "{status}");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut out)
+        .expect("stdout");
+    let events: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON event"))
+        .collect();
+    assert_eq!(events.len(), 2, "{out}");
+    assert_eq!(alert_kinds(&events[0]), ["recalled"], "{out}");
+    assert!(alert_kinds(&events[1]).is_empty(), "{out}");
 }
 
 /// What a scanner (pty master) receives from the gateway, read on a thread.
