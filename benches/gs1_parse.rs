@@ -31,6 +31,16 @@ fn bench_parse(c: &mut Criterion) {
             }
         })
     });
+    // The reusing form a reader uses scan after scan (`parse -` does): same checks, the
+    // message's vectors and strings are reused instead of allocated per scan.
+    group.bench_function("parse_into_mix", |b| {
+        let mut message = gs1::parse(MIX[0], &options).expect("valid");
+        b.iter(|| {
+            for scan in MIX {
+                let _ = black_box(gs1::parse_into(black_box(scan), &options, &mut message));
+            }
+        })
+    });
     group.bench_function("parse_and_render_mix", |b| {
         b.iter(|| {
             for scan in MIX {
