@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use crate::app::health::{Health, LastScan};
 use crate::event::{
     AlertChecker, AlertEvent, ContextTracker, EventBuilder, HibcLinker, RecallFileWatcher,
-    RecallList, ScanEvent, ScanKind, SCAN_EVENT_SCHEMA,
+    RecallList, RecallListError, ScanEvent, ScanKind, SCAN_EVENT_SCHEMA,
 };
 use crate::gs1::{self, ParseOptions};
 use crate::interop::{Format, Interop};
@@ -67,12 +67,6 @@ impl FeedbackRoutes {
         if let Some(tx) = routes.get(source_id) {
             let _ = tx.try_send(feedback);
         }
-    }
-
-    /// Whether `source_id` has a feedback route.
-    pub fn has(&self, source_id: &str) -> bool {
-        let routes = self.routes.read().unwrap_or_else(|e| e.into_inner());
-        routes.contains_key(source_id)
     }
 }
 
@@ -478,24 +472,22 @@ pub const MQTT_RECALL_CACHE: &str = "recalls-mqtt.cache";
 /// Loads the MQTT recall list saved by an earlier run; an unreadable or invalid file is
 /// reported and ignored (the broker's retained list replaces it on connect).
 pub fn load_mqtt_recalls(path: &std::path::Path) -> RecallList {
-    match std::fs::read(path) {
-        Ok(bytes) => match RecallList::parse(&bytes) {
-            Ok(list) => {
-                tracing::info!(
-                    path = %path.display(),
-                    entries = list.len(),
-                    "recall list last received over MQTT loaded"
-                );
-                list
-            }
-            Err(e) => {
-                tracing::error!(path = %path.display(), error = %e, "saved MQTT recall list is invalid; ignored");
-                RecallList::new()
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => RecallList::new(),
+    match RecallList::from_path(path) {
+        Ok(list) => {
+            tracing::info!(
+                path = %path.display(),
+                entries = list.len(),
+                "recall list last received over MQTT loaded"
+            );
+            list
+        }
+        Err(RecallListError::Read { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            RecallList::new()
+        }
         Err(e) => {
-            tracing::error!(path = %path.display(), error = %e, "saved MQTT recall list not read");
+            tracing::error!(error = %e, "saved MQTT recall list not loaded; ignored");
             RecallList::new()
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStderr, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use gs1_gateway::publish::ProtocolVersion;
@@ -19,24 +19,48 @@ fn manifest(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// Reads standard error lines until one contains `needle`; returns that line.
-fn wait_for_stderr(stderr: &mut BufReader<ChildStderr>, needle: &str, seen: &mut String) -> String {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut line = String::new();
-    while Instant::now() < deadline {
-        line.clear();
-        match stderr.read_line(&mut line) {
-            Ok(0) => break,
-            Ok(_) => {
-                seen.push_str(&line);
-                if line.contains(needle) {
-                    return line;
-                }
+/// A child's standard error, read on a thread: the pipe never fills, and a wait for a message
+/// that never comes fails at its deadline instead of blocking on a read.
+struct StderrLog {
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: String,
+}
+
+impl StderrLog {
+    fn of(child: &mut Child) -> StderrLog {
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
             }
-            Err(_) => break,
+        });
+        StderrLog {
+            lines,
+            seen: String::new(),
         }
     }
-    panic!("`{needle}` never appeared on standard error; it said:\n{seen}");
+
+    /// Waits (at most 60 s) for a line containing `needle`; returns that line.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push_str(&line);
+                    self.seen.push('\n');
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!(
+                    "`{needle}` never appeared on standard error; it said:\n{}",
+                    self.seen
+                ),
+            }
+        }
+    }
 }
 
 fn wait_exit(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
@@ -68,17 +92,14 @@ async fn default_run_publishes_stdin_scans_to_its_embedded_broker() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn gs1-gateway run");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    let line = wait_for_stderr(&mut stderr, "embedded MQTT broker on", &mut seen);
+    let mut log = StderrLog::of(&mut child);
+    let line = log.wait_for("embedded MQTT broker on");
     let addr: std::net::SocketAddr = line
         .trim()
         .rsplit(' ')
         .next()
         .and_then(|a| a.parse().ok())
         .unwrap_or_else(|| panic!("no address in {line:?}"));
-    // Keep draining stderr so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in stderr.lines() {});
 
     let mut sub = Subscriber::connect(
         addr.port(),
@@ -285,9 +306,8 @@ fn sighup_with_a_broken_file_keeps_running() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    wait_for_stderr(&mut stderr, "gateway running", &mut seen);
+    let mut log = StderrLog::of(&mut child);
+    log.wait_for("gateway running");
 
     std::fs::write(&config, "[gateway\nid = \"broken\"\n").expect("break the file");
     nix::sys::signal::kill(
@@ -295,9 +315,8 @@ fn sighup_with_a_broken_file_keeps_running() {
         nix::sys::signal::Signal::SIGHUP,
     )
     .expect("SIGHUP");
-    let line = wait_for_stderr(&mut stderr, "not reloaded", &mut seen);
+    let line = log.wait_for("not reloaded");
     assert!(line.contains("configuration not reloaded"), "{line}");
-    std::thread::spawn(move || for _ in stderr.lines() {});
 
     // Still running: a scan goes through and is echoed.
     let mut stdin = child.stdin.take().expect("stdin");
@@ -507,10 +526,8 @@ fn metrics_health_and_status_endpoint() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    wait_for_stderr(&mut stderr, "gateway running", &mut seen);
-    std::thread::spawn(move || for _ in stderr.lines() {});
+    let mut log = StderrLog::of(&mut child);
+    log.wait_for("gateway running");
     let mut stdin = child.stdin.take().expect("stdin");
     writeln!(stdin, "{PRODUCT}").expect("write");
     writeln!(stdin, "(01)09506000134353").expect("write");
@@ -586,9 +603,8 @@ fn sighup_with_a_valid_file_adds_a_source_without_a_restart() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    wait_for_stderr(&mut stderr, "gateway running", &mut seen);
+    let mut log = StderrLog::of(&mut child);
+    log.wait_for("gateway running");
 
     // Add a replay source (a recorded capture of two scans in split USB packets).
     let capture = manifest("hardware-fixtures/serial/split-reads.jsonl");
@@ -602,8 +618,7 @@ fn sighup_with_a_valid_file_adds_a_source_without_a_restart() {
         nix::sys::signal::Signal::SIGHUP,
     )
     .expect("SIGHUP");
-    wait_for_stderr(&mut stderr, "configuration reloaded", &mut seen);
-    std::thread::spawn(move || for _ in stderr.lines() {});
+    log.wait_for("configuration reloaded");
 
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
@@ -686,7 +701,7 @@ async fn recall_list_over_mqtt_raises_recalled_alerts() {
         .spawn()
         .expect("spawn");
     let mut stdin = child.stdin.take().expect("stdin");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut log = StderrLog::of(&mut child);
     let (echo_tx, echo_rx) = std::sync::mpsc::channel::<serde_json::Value>();
     let stdout = child.stdout.take().expect("stdout");
     std::thread::spawn(move || {
@@ -696,7 +711,6 @@ async fn recall_list_over_mqtt_raises_recalled_alerts() {
             }
         }
     });
-    let mut seen = String::new();
     let mut scan = |data: &str| -> serde_json::Value {
         writeln!(stdin, "{data}").expect("write scan");
         stdin.flush().expect("flush");
@@ -716,7 +730,7 @@ async fn recall_list_over_mqtt_raises_recalled_alerts() {
     };
 
     // The retained list arrives on subscribe: a scan of the recalled batch raises `recalled`.
-    let line = wait_for_stderr(&mut stderr, "recall list received over MQTT", &mut seen);
+    let line = log.wait_for("recall list received over MQTT");
     assert!(line.contains("retained=true"), "{line}");
     let e = scan("(01)09506000134352(10)LOT7");
     assert_eq!(alert_kinds(&e), ["recalled"], "{e}");
@@ -731,7 +745,7 @@ async fn recall_list_over_mqtt_raises_recalled_alerts() {
 
     // An invalid list is logged and ignored: the old one stays in force.
     publish_to_broker(broker.port(), topic, b"gtin,batch\n12345,LOT8\n", false).await;
-    let line = wait_for_stderr(&mut stderr, "is invalid and was ignored", &mut seen);
+    let line = log.wait_for("is invalid and was ignored");
     assert!(line.contains("line 2"), "{line}");
     assert_eq!(
         alert_kinds(&scan("(01)09506000134352(10)LOT7")),
@@ -746,7 +760,7 @@ async fn recall_list_over_mqtt_raises_recalled_alerts() {
         true,
     )
     .await;
-    let line = wait_for_stderr(&mut stderr, "recall list received over MQTT", &mut seen);
+    let line = log.wait_for("recall list received over MQTT");
     assert!(line.contains("entries=1"), "{line}");
     assert_eq!(
         alert_kinds(&scan("(01)09506000134352(10)LOT8")),
@@ -755,7 +769,6 @@ async fn recall_list_over_mqtt_raises_recalled_alerts() {
     assert!(alert_kinds(&scan("(01)09506000134352(10)LOT7")).is_empty());
 
     drop(stdin);
-    std::thread::spawn(move || for _ in stderr.lines() {});
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert!(status.success(), "{status}");
 
@@ -784,15 +797,9 @@ async fn recall_list_over_mqtt_raises_recalled_alerts() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    let line = wait_for_stderr(
-        &mut stderr,
-        "recall list last received over MQTT loaded",
-        &mut seen,
-    );
+    let mut log = StderrLog::of(&mut child);
+    let line = log.wait_for("recall list last received over MQTT loaded");
     assert!(line.contains("entries=1"), "{line}");
-    std::thread::spawn(move || for _ in stderr.lines() {});
     let mut stdin = child.stdin.take().expect("stdin");
     writeln!(stdin, "(01)09506000134352(10)LOT8").expect("write scan");
     writeln!(stdin, "(01)09506000134352(10)LOT7").expect("write scan");
@@ -875,32 +882,8 @@ fn sighup_keeps_feedback_of_a_restarted_serial_source_and_applies_a_new_recall_l
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    // Standard error on a thread, so a message that never comes fails the test in time.
-    let stderr = child.stderr.take().expect("stderr");
-    let (log_tx, log) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = log_tx.send(line);
-        }
-    });
-    let mut seen = String::new();
-    let mut wait_log = |needle: &str| {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match log.recv_timeout(left) {
-                Ok(line) => {
-                    seen.push_str(&line);
-                    seen.push('\n');
-                    if line.contains(needle) {
-                        return;
-                    }
-                }
-                Err(_) => panic!("`{needle}` never appeared on standard error:\n{seen}"),
-            }
-        }
-    };
-    wait_log("source connected");
+    let mut log = StderrLog::of(&mut child);
+    log.wait_for("source connected");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let mut scanner = pty.master.try_clone().expect("clone master");
     let from_gateway = pty_receiver(&pty.master);
@@ -926,8 +909,8 @@ fn sighup_keeps_feedback_of_a_restarted_serial_source_and_applies_a_new_recall_l
     .expect("SIGHUP");
     // The restarted source connects after the old one is stopped, in either order with the
     // "reloaded" message; its connection is what must be waited for.
-    wait_log("source stopped by reload");
-    wait_log("source connected");
+    log.wait_for("source stopped by reload");
+    log.wait_for("source connected");
 
     // The same product again: now recalled, so the restarted source's scanner gets a bad read.
     scanner.write_all(&data).expect("scan");
