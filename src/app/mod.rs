@@ -221,7 +221,7 @@ pub async fn run(
     }
 
     let (settings_tx, settings_rx) = mpsc::channel::<PipelineSettings>(4);
-    let settings = components.into_settings(&config);
+    let settings = components.into_settings(&config, true);
     let (file_recalls, recall_watcher) = settings.recalls.unwrap_or_default();
     // The MQTT recall list of the previous run applies until the broker resends it.
     let mqtt_recall_cache = config
@@ -385,14 +385,15 @@ impl Components {
 }
 
 impl Components {
-    /// The pipeline's settings under `config`, with the recall list loaded from its file.
-    fn into_settings(self, config: &Config) -> PipelineSettings {
+    /// The pipeline's settings under `config`; with `load_recall_file`, the recall list is
+    /// (re)loaded from its file, otherwise the running list and watcher stay.
+    fn into_settings(self, config: &Config, load_recall_file: bool) -> PipelineSettings {
         PipelineSettings {
             parse_options: self.parse_options,
             builder: self.builder,
             context: self.context,
             alerts: self.alerts,
-            recalls: Some(load_recalls(config.alerts.recall_list.as_deref())),
+            recalls: load_recall_file.then(|| load_recalls(config.alerts.recall_list.as_deref())),
             interop: self.interop,
             context_expiry: context_expiry(config),
             echo: config.stdout.echo,
@@ -572,11 +573,9 @@ async fn reload(
             return;
         }
     };
-    let mut next = components.into_settings(&new);
-    if next.recalls.is_some() && new.alerts.recall_list == current.alerts.recall_list {
-        // Same file: the running watcher already follows it.
-        next.recalls = None;
-    }
+    // Same file: the running watcher already follows it.
+    let recall_file_changed = new.alerts.recall_list != current.alerts.recall_list;
+    let next = components.into_settings(&new, recall_file_changed);
     if settings.send(next).await.is_err() {
         tracing::warn!("pipeline has stopped; configuration not applied");
         return;
