@@ -264,7 +264,7 @@ async fn run_linux(
 
     use tokio::io::unix::AsyncFd;
 
-    use super::{emit, emit_status, Backoff, SourceStatus};
+    use super::{emit, emit_status, wait_to_reopen, Backoff, SourceStatus};
 
     let mut backoff = Backoff::new(config.reconnect_initial, config.reconnect_max);
     let mut down_reported = false;
@@ -346,13 +346,8 @@ async fn run_linux(
                 }
             }
         }
-        let (attempt, delay) = backoff.next_delay();
-        if !emit_status(&tx, &config.id, SourceStatus::Retrying { attempt, delay }).await {
+        if !wait_to_reopen(&tx, &config.id, &mut backoff, &cancel).await {
             return Ok(());
-        }
-        tokio::select! {
-            _ = cancel.cancelled() => return Ok(()),
-            _ = tokio::time::sleep(delay) => {}
         }
     }
 }

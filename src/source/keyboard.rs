@@ -26,7 +26,7 @@ const EV_SYN: u16 = 0;
 const SYN_DROPPED: u16 = 3;
 use super::{
     default_reconnect_initial, default_reconnect_max, duration, emit, emit_error, emit_status,
-    Backoff, RawScan, SourceError, SourceEvent, SourceKind, SourceStatus,
+    wait_to_reopen, Backoff, RawScan, SourceError, SourceEvent, SourceKind, SourceStatus,
 };
 
 /// A USB vendor or product id, written as four hex digits (`"0c2e"`).
@@ -329,13 +329,8 @@ async fn run_linux(
                 }
             }
         }
-        let (attempt, delay) = backoff.next_delay();
-        if !emit_status(&tx, &config.id, SourceStatus::Retrying { attempt, delay }).await {
+        if !wait_to_reopen(&tx, &config.id, &mut backoff, &cancel).await {
             return Ok(());
-        }
-        tokio::select! {
-            _ = cancel.cancelled() => return Ok(()),
-            _ = tokio::time::sleep(delay) => {}
         }
     }
 }

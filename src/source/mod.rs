@@ -398,6 +398,24 @@ pub(crate) async fn emit(tx: &mpsc::Sender<SourceEvent>, event: SourceEvent) -> 
     tx.send(event).await.is_ok()
 }
 
+/// After a device was lost or could not be opened: reports `Retrying` and waits out the next
+/// back-off delay. `false` means the source should stop (cancelled, or the pipeline is gone).
+pub(crate) async fn wait_to_reopen(
+    tx: &mpsc::Sender<SourceEvent>,
+    source_id: &str,
+    backoff: &mut Backoff,
+    cancel: &CancellationToken,
+) -> bool {
+    let (attempt, delay) = backoff.next_delay();
+    if !emit_status(tx, source_id, SourceStatus::Retrying { attempt, delay }).await {
+        return false;
+    }
+    tokio::select! {
+        _ = cancel.cancelled() => false,
+        _ = tokio::time::sleep(delay) => true,
+    }
+}
+
 /// Sends a status event.
 pub(crate) async fn emit_status(
     tx: &mpsc::Sender<SourceEvent>,

@@ -24,7 +24,7 @@ use super::framing::{
 };
 use super::{
     default_reconnect_initial, default_reconnect_max, duration, emit, emit_error, emit_status,
-    Backoff, RawScan, SourceError, SourceEvent, SourceKind, SourceStatus,
+    wait_to_reopen, Backoff, RawScan, SourceError, SourceEvent, SourceKind, SourceStatus,
 };
 
 /// Parity (`parity = "none" | "odd" | "even"`).
@@ -304,13 +304,8 @@ pub async fn run_with_feedback(
                 }
             }
         }
-        let (attempt, delay) = backoff.next_delay();
-        if !emit_status(&tx, &config.id, SourceStatus::Retrying { attempt, delay }).await {
+        if !wait_to_reopen(&tx, &config.id, &mut backoff, &cancel).await {
             return Ok(());
-        }
-        tokio::select! {
-            _ = cancel.cancelled() => return Ok(()),
-            _ = tokio::time::sleep(delay) => {}
         }
     }
 }
