@@ -509,7 +509,7 @@ pub fn validate(candidate: Candidate) -> Result<Symbol, Rejection> {
         let gtin = format!("{:0>14}", String::from_utf8_lossy(&candidate.data));
         elements.push(Element {
             ai: "01".into(),
-            value: gtin,
+            value: gtin.into(),
         });
     }
     Ok(Symbol {

@@ -180,7 +180,7 @@ impl EventBuilder {
     fn fill_valid(&self, event: &mut ScanEvent, msg: &Gs1Message) {
         event.valid = true;
         if event.symbology.is_none() {
-            event.symbology.clone_from(&msg.symbology);
+            event.symbology = msg.symbology.as_ref().map(|s| s.to_string());
         }
         event.kind = classify(&msg.elements);
         event.warnings.extend(msg.warnings.iter().cloned());
@@ -211,7 +211,7 @@ impl EventBuilder {
             elements
                 .iter()
                 .find(|e| e.ai == ai)
-                .map(|e| e.value.clone())
+                .map(|e| e.value.to_string())
         };
         event.gtin = find("01");
         event.batch = find("10");
@@ -245,8 +245,8 @@ impl EventBuilder {
             .into_iter()
             .map(|e| EventElement {
                 title: gs1_view::ai_title(&e.ai).to_owned(),
-                ai: e.ai,
-                value: e.value,
+                ai: e.ai.into(),
+                value: e.value.into(),
             })
             .collect();
     }
@@ -289,7 +289,7 @@ impl EventBuilder {
             } else if e.ai == "8018" {
                 match self.privacy.patient_pseudonym(&e.value) {
                     Some(p) => {
-                        out.secrets.push((e.value.clone(), p.clone()));
+                        out.secrets.push((e.value.to_string(), p.clone()));
                         if let Some(nhs) = self.privacy.nhs_number_in_gsrn(&e.value) {
                             out.secrets.push((nhs.expose().to_owned(), p.clone()));
                         }
@@ -313,20 +313,20 @@ impl EventBuilder {
             match a {
                 Action::Keep => out.elements.push(Element {
                     ai: e.ai.clone(),
-                    value: out.scrub(&e.value),
+                    value: out.scrub(&e.value).into(),
                 }),
                 Action::Drop => out.redactions.push(Redaction {
-                    ai: e.ai.clone(),
+                    ai: e.ai.to_string(),
                     action: RedactionAction::Dropped,
                 }),
                 Action::Replace(p) => {
                     out.redactions.push(Redaction {
-                        ai: e.ai.clone(),
+                        ai: e.ai.to_string(),
                         action: RedactionAction::Pseudonymised,
                     });
                     out.elements.push(Element {
                         ai: e.ai.clone(),
-                        value: p.clone(),
+                        value: p.as_str().into(),
                     });
                 }
             }

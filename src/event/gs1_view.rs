@@ -13,8 +13,8 @@ pub const DIGITAL_LINK_DOMAIN: &str = DEFAULT_STEM;
 /// `UNKNOWN` for an AI the dictionary does not define.
 pub fn ai_title(ai: &str) -> &'static str {
     Element {
-        ai: ai.to_owned(),
-        value: String::new(),
+        ai: ai.into(),
+        value: Default::default(),
     }
     .title()
 }

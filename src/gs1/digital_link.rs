@@ -529,7 +529,7 @@ fn render_uri(
                 continue;
             }
             if !entry.is_some_and(|en| en.dl_data_attribute) {
-                return Err(RenderError::NotDataAttribute(e.ai.clone()));
+                return Err(RenderError::NotDataAttribute(e.ai.to_string()));
             }
             out.push(sep);
             sep = '&';

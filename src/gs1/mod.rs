@@ -70,6 +70,10 @@ pub mod lint;
 mod parse;
 mod render;
 
+// Element strings are inline (up to 24 bytes, which covers every AI and nearly every value):
+// a scan's message then costs one allocation, not two per element; measured in the
+// `gs1_parse` bench.
+use compact_str::CompactString;
 use serde::Serialize;
 
 pub use digital_link::{RenderError, DEFAULT_STEM};
@@ -99,9 +103,9 @@ pub struct ParseOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Element {
     /// The AI digits, e.g. "01", "8018".
-    pub ai: String,
+    pub ai: CompactString,
     /// The element's value, exactly as encoded.
-    pub value: String,
+    pub value: CompactString,
 }
 
 impl Element {
@@ -117,7 +121,7 @@ impl Element {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Gs1Message {
     /// The AIM symbology identifier the data came with (`]d2`), if any.
-    pub symbology: Option<String>,
+    pub symbology: Option<CompactString>,
     /// Elements in the order they were encoded.
     pub elements: Vec<Element>,
     /// Non-fatal findings (association rules in non-strict mode, repaired scanner quirks).

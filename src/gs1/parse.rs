@@ -5,6 +5,7 @@
 //! from in the input) kept on the stack for typical messages; strings are only allocated for the
 //! final [`Gs1Message`].
 
+use compact_str::CompactString;
 use smallvec::SmallVec;
 
 use super::ai_index::{
@@ -674,41 +675,54 @@ impl<'a> Ctx<'a> {
     /// The finished message, written into `out` reusing its allocations (a long-running reader
     /// parses scan after scan into the same message without touching the allocator).
     pub(crate) fn finish_into(&mut self, symbology: Option<&[u8]>, out: &mut Gs1Message) {
+        // One UTF-8 check of the whole input (and scratch) instead of one per value: validated
+        // values are ASCII, so slicing the checked text at their byte offsets cannot fail.
+        let input_text = std::str::from_utf8(self.input).ok();
+        let scratch_text = std::str::from_utf8(&self.scratch).ok();
         out.elements.truncate(self.raws.len());
         for (i, raw) in self.raws.iter().enumerate() {
-            let v = self.value(raw);
+            let text = match raw.value {
+                Loc::Input(s, e) => input_text.and_then(|t| t.get(s..e)),
+                Loc::Scratch(s, e) => scratch_text.and_then(|t| t.get(s..e)),
+            };
+            let value: std::borrow::Cow<'_, str> = match text {
+                Some(t) => t.into(),
+                // Only reachable through a stand-in entry for an unknown AI: replaced rather
+                // than trusted.
+                None => String::from_utf8_lossy(self.value(raw)),
+            };
+            // A known AI's digits are its entry's (static, already text).
+            let ai = if is_unknown(raw.entry) {
+                raw.ai.as_str()
+            } else {
+                raw.entry.ai
+            };
             if let Some(e) = out.elements.get_mut(i) {
                 e.ai.clear();
-                e.ai.push_str(raw.ai.as_str());
+                e.ai.push_str(ai);
                 e.value.clear();
-                push_bytes(&mut e.value, v);
+                e.value.push_str(&value);
             } else {
-                let mut value = String::with_capacity(v.len());
-                push_bytes(&mut value, v);
                 out.elements.push(Element {
-                    ai: raw.ai.as_str().to_owned(),
-                    value,
+                    ai: CompactString::new(ai),
+                    value: CompactString::new(&value),
                 });
             }
         }
         match symbology {
             Some(s) => {
-                let t = out.symbology.get_or_insert_with(String::new);
+                let t = out.symbology.get_or_insert_with(CompactString::default);
                 t.clear();
-                push_bytes(t, s);
+                // The identifier is the start of the input.
+                let prefix = input_text.filter(|_| self.input.starts_with(s));
+                match prefix.and_then(|text| text.get(..s.len())) {
+                    Some(text) => t.push_str(text),
+                    None => t.push_str(&String::from_utf8_lossy(s)),
+                }
             }
             None => out.symbology = None,
         }
         out.warnings = std::mem::take(&mut self.warnings);
-    }
-}
-
-/// Validated values are ASCII; anything else (only reachable through a stand-in entry) is
-/// replaced rather than trusted.
-fn push_bytes(s: &mut String, b: &[u8]) {
-    match std::str::from_utf8(b) {
-        Ok(t) => s.push_str(t),
-        Err(_) => s.push_str(&String::from_utf8_lossy(b)),
     }
 }
 

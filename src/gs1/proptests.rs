@@ -112,8 +112,8 @@ fn message() -> impl Strategy<Value = Vec<Element>> {
                 continue;
             }
             elements.push(Element {
-                ai: entry.ai.to_owned(),
-                value: values[j % values.len()].clone(),
+                ai: entry.ai.into(),
+                value: values[j % values.len()].as_str().into(),
             });
         }
         elements
@@ -157,7 +157,7 @@ proptest! {
 
     #[test]
     fn scanner_data_round_trips(elements in message(), sym in prop::sample::select(vec!["]d2", "]C1", "]Q3", "]e0", "]J1"])) {
-        let m = Gs1Message { symbology: Some(sym.to_owned()), elements, warnings: vec![] };
+        let m = Gs1Message { symbology: Some(sym.into()), elements, warnings: vec![] };
         let data = m.scanner_data(sym).unwrap();
         let back = parse(data.as_bytes(), &ParseOptions::default());
         prop_assert!(back.is_ok(), "{:?}: {:?}", data, back);
