@@ -382,6 +382,16 @@ impl Ctx<'_> {
                     attr.span,
                 ));
             }
+            // Only an AI among the key's qualifiers can belong in the path: most attributes
+            // (expiry, weights) are ruled out without trying every position.
+            let qualifiers = seq
+                .first()
+                .and_then(|key| self.index.lookup(key))
+                .and_then(|key| key.dl_primary_key)
+                .unwrap_or(&[]);
+            if !qualifiers.iter().any(|alt| alt.contains(&ai)) {
+                continue;
+            }
             for j in 1..=path_ais {
                 let mut trial: smallvec::SmallVec<[&str; 8]> = seq[..j].into();
                 trial.push(ai);

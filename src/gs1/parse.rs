@@ -562,23 +562,25 @@ impl<'a> Ctx<'a> {
         let n = self.raws.len();
         // ex=
         for i in 0..n {
-            let raw = self.raws[i];
-            for pat in raw.entry.ex {
+            let (entry, ai) = (self.raws[i].entry, self.raws[i].ai);
+            for pat in entry.ex {
                 let hit = self
                     .raws
                     .iter()
-                    .find(|o| o.ai != raw.ai && o.ai.matches(pat));
+                    .find(|o| o.ai != ai && o.ai.matches(pat))
+                    .map(|o| o.ai);
                 if let Some(other) = hit {
-                    let ai = raw.ai.as_str();
                     let msg = format!(
-                        "({ai}) must not be used together with ({})",
-                        other.ai.as_str()
+                        "({}) must not be used together with ({})",
+                        ai.as_str(),
+                        other.as_str()
                     );
                     if strict {
+                        let raw = self.raws[i];
                         return Err(err(
                             ErrorKind::ForbiddenAiPair,
                             msg,
-                            Some(ai),
+                            Some(ai.as_str()),
                             Some(raw.span),
                         ));
                     }
@@ -588,36 +590,21 @@ impl<'a> Ctx<'a> {
         }
         // req=
         for i in 0..n {
-            let raw = self.raws[i];
-            for rule in raw.entry.req {
+            let (entry, ai) = (self.raws[i].entry, self.raws[i].ai);
+            for rule in entry.req {
                 let satisfied = rule.iter().any(|group| {
-                    group.iter().all(|pat| {
-                        self.raws
-                            .iter()
-                            .any(|o| o.ai != raw.ai && o.ai.matches(pat))
-                    })
+                    group
+                        .iter()
+                        .all(|pat| self.raws.iter().any(|o| o.ai != ai && o.ai.matches(pat)))
                 });
                 if !satisfied {
-                    let ai = raw.ai.as_str();
-                    let alternatives: Vec<String> = rule
-                        .iter()
-                        .map(|g| {
-                            g.iter()
-                                .map(|p| format!("({p})"))
-                                .collect::<Vec<_>>()
-                                .join("+")
-                        })
-                        .collect();
-                    let msg = if alternatives.len() == 1 {
-                        format!("({ai}) requires {}", alternatives[0])
-                    } else {
-                        format!("({ai}) requires one of {}", alternatives.join(", "))
-                    };
+                    let msg = requirement_message(ai.as_str(), rule);
                     if strict {
+                        let raw = self.raws[i];
                         return Err(err(
                             ErrorKind::MissingRequiredAi,
                             msg,
-                            Some(ai),
+                            Some(ai.as_str()),
                             Some(raw.span),
                         ));
                     }
@@ -626,10 +613,9 @@ impl<'a> Ctx<'a> {
             }
         }
         // Repeated AIs must agree (concatenated reads of several carriers on one label).
-        for i in 0..n {
-            for j in i + 1..n {
-                let (a, b) = (self.raws[i], self.raws[j]);
-                if a.ai == b.ai && self.value(&a) != self.value(&b) {
+        for (i, a) in self.raws.iter().enumerate() {
+            for b in &self.raws[i + 1..] {
+                if a.ai == b.ai && self.value(a) != self.value(b) {
                     return Err(err(
                         ErrorKind::RepeatedAiDifferentValues,
                         format!(
@@ -724,6 +710,27 @@ impl<'a> Ctx<'a> {
         }
         out.warnings = std::mem::take(&mut self.warnings);
     }
+}
+
+/// "(10) requires (01)" or "(37) requires one of (02), (8026)"; `+` joins AIs needed together.
+fn requirement_message(ai: &str, rule: &[&[&str]]) -> String {
+    use std::fmt::Write as _;
+    let mut msg = format!("({ai}) requires ");
+    if rule.len() > 1 {
+        msg.push_str("one of ");
+    }
+    for (i, group) in rule.iter().enumerate() {
+        if i > 0 {
+            msg.push_str(", ");
+        }
+        for (j, pat) in group.iter().enumerate() {
+            if j > 0 {
+                msg.push('+');
+            }
+            let _ = write!(msg, "({pat})");
+        }
+    }
+    msg
 }
 
 /// Component boundaries as the reference engine walks them: each component takes up to its
