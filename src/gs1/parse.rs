@@ -684,10 +684,15 @@ impl<'a> Ctx<'a> {
                 raw.entry.ai
             };
             if let Some(e) = out.elements.get_mut(i) {
-                e.ai.clear();
-                e.ai.push_str(ai);
-                e.value.clear();
-                e.value.push_str(&value);
+                // Building an inline string afresh is cheaper than editing one in place; only
+                // a heap buffer (a value over 24 bytes) is worth keeping.
+                e.ai = CompactString::new(ai);
+                if e.value.is_heap_allocated() && e.value.capacity() >= value.len() {
+                    e.value.clear();
+                    e.value.push_str(&value);
+                } else {
+                    e.value = CompactString::new(&value);
+                }
             } else {
                 out.elements.push(Element {
                     ai: CompactString::new(ai),
