@@ -19,7 +19,7 @@ use crate::config::LogFormat;
 /// Initialises logging once. `RUST_LOG` overrides `level`.
 pub fn init_logging(format: LogFormat, level: &str) {
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(level))
+        .or_else(|_| EnvFilter::try_new(default_directives(level)))
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -34,6 +34,19 @@ pub fn init_logging(format: LogFormat, level: &str) {
     };
     // A second initialisation (tests) keeps the first subscriber.
     let _ = result;
+}
+
+/// The configured level, with the embedded broker (rumqttd) silenced unless the level names it:
+/// rumqttd logs every client connect at info and reports ordinary disconnects (our own port
+/// probe, the publisher closing at shutdown) as errors, which would read as faults in the
+/// journal. The publisher's own connection logging covers the broker's health;
+/// `level = "info,rumqttd=info"` or `RUST_LOG` brings rumqttd's lines back.
+fn default_directives(level: &str) -> String {
+    if level.contains("rumqttd") {
+        level.to_owned()
+    } else {
+        format!("{level},rumqttd=off")
+    }
 }
 
 /// Labels of per-source counters.
@@ -161,6 +174,17 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_broker_is_quiet_unless_named() {
+        assert_eq!(default_directives("info"), "info,rumqttd=off");
+        assert_eq!(default_directives("debug"), "debug,rumqttd=off");
+        assert_eq!(default_directives("info,rumqttd=warn"), "info,rumqttd=warn");
+        // Every result is a valid filter.
+        for level in ["info", "warn", "gs1_gateway=debug"] {
+            assert!(tracing_subscriber::EnvFilter::try_new(default_directives(level)).is_ok());
+        }
+    }
 
     #[test]
     fn metrics_encode_with_prefix() {

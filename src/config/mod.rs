@@ -141,7 +141,8 @@ pub enum LogFormat {
 pub struct LogConfig {
     /// `human` or `json`.
     pub format: LogFormat,
-    /// A tracing filter, e.g. "info" or "gs1_gateway=debug". `RUST_LOG` overrides it.
+    /// A tracing filter, e.g. "info" or "gs1_gateway=debug". `RUST_LOG` overrides it. The
+    /// embedded broker (target `rumqttd`) is off unless the filter names it.
     pub level: String,
 }
 
