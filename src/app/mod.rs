@@ -496,8 +496,11 @@ impl Sources {
         let token = self.parent.child_token();
         let tx = self.tx.clone();
         let (fb_tx, fb_rx) = mpsc::channel(16);
-        let wants_feedback =
-            matches!(&config, SourceConfig::Serial(c) if c.feedback != FeedbackProtocol::Off);
+        let wants_feedback = match &config {
+            SourceConfig::Serial(c) => c.feedback != FeedbackProtocol::Off,
+            SourceConfig::Hid(c) => c.feedback != FeedbackProtocol::Off,
+            _ => false,
+        };
         self.tokens
             .insert(id.clone(), (config.clone(), token.clone()));
         let task_id = id.clone();
@@ -505,6 +508,9 @@ impl Sources {
             let result = match config {
                 SourceConfig::Serial(c) if wants_feedback => {
                     crate::source::serial::run_with_feedback(c, tx, Some(fb_rx), token).await
+                }
+                SourceConfig::Hid(c) if wants_feedback => {
+                    crate::source::hid::run_with_feedback(c, tx, Some(fb_rx), token).await
                 }
                 other => crate::source::run(other, tx, token).await,
             };

@@ -8,6 +8,9 @@
 //! - Zebra SSI (Simple Serial Interface, serial or SSI-over-CDC): `BEEP` (opcode 0xE6) and
 //!   `LED_ON` (0xE7) packets: length, opcode, message source (4 = host), status, data, then a
 //!   two-byte two's-complement checksum of all preceding bytes, high byte first.
+//! - Honeywell HID POS (interface 131; Access-IS readers use the same layout): output report
+//!   ID 4, one byte of flags: 0x40 sound the good-read beep (Access-IS: green light), 0x20 the
+//!   error beep (red light); 0x04/0x02 trigger/untrigger, never sent here.
 //!
 //! Off by default: a scanner not configured for it would print the bytes or ignore them.
 
@@ -90,6 +93,30 @@ pub fn ssi_checksum_ok(packet: &[u8]) -> bool {
     sum.wrapping_add(u16::from_be_bytes([checksum[0], checksum[1]])) == 0
 }
 
+/// Honeywell HID POS output report ID 4 ("trigger report") and its flag bits.
+pub mod hid_pos {
+    /// Report ID of the trigger/beeper output report.
+    pub const REPORT_ID: u8 = 0x04;
+    /// Sound the good-read beep.
+    pub const GOOD_READ_BEEP: u8 = 0x40;
+    /// Sound the error beep (three beeps).
+    pub const ERROR_BEEP: u8 = 0x20;
+}
+
+/// The HID POS output report for `feedback` (written to the hidraw node as is: report ID
+/// first), or `None` when the protocol has none over HID (`off`, `zebra_ssi`).
+pub fn hid_pos_report(protocol: FeedbackProtocol, feedback: Feedback) -> Option<[u8; 2]> {
+    match (protocol, feedback) {
+        (FeedbackProtocol::Honeywell, Feedback::GoodRead) => {
+            Some([hid_pos::REPORT_ID, hid_pos::GOOD_READ_BEEP])
+        }
+        (FeedbackProtocol::Honeywell, Feedback::BadRead) => {
+            Some([hid_pos::REPORT_ID, hid_pos::ERROR_BEEP])
+        }
+        (FeedbackProtocol::Off | FeedbackProtocol::ZebraSsi, _) => None,
+    }
+}
+
 /// The bytes to write for `feedback` under `protocol`; empty when the protocol is off.
 pub fn packet(protocol: FeedbackProtocol, feedback: Feedback) -> Vec<u8> {
     match (protocol, feedback) {
@@ -122,6 +149,27 @@ mod tests {
         assert_eq!(
             packet(FeedbackProtocol::Honeywell, Feedback::BadRead),
             b"\x1b8,"
+        );
+    }
+
+    #[test]
+    fn honeywell_hid_pos_output_report() {
+        // The manual's example: 04h, 20h initiates an error beep.
+        assert_eq!(
+            hid_pos_report(FeedbackProtocol::Honeywell, Feedback::BadRead),
+            Some([0x04, 0x20])
+        );
+        assert_eq!(
+            hid_pos_report(FeedbackProtocol::Honeywell, Feedback::GoodRead),
+            Some([0x04, 0x40])
+        );
+        assert_eq!(
+            hid_pos_report(FeedbackProtocol::Off, Feedback::GoodRead),
+            None
+        );
+        assert_eq!(
+            hid_pos_report(FeedbackProtocol::ZebraSsi, Feedback::BadRead),
+            None
         );
     }
 

@@ -4,7 +4,9 @@
 //! tokio's `AsyncFd` (one report per `read()`), so the reader is cancellable at once and needs no
 //! thread. Honeywell-layout reports become scans directly (the report carries the AIM id);
 //! SCPE payloads are framed like a serial stream. Unplug and replug are handled like the serial
-//! source: status events and capped exponential back-off.
+//! source: status events and capped exponential back-off. With `feedback = "honeywell"` the
+//! node is opened for writing too and each scan's verdict goes back as HID POS output report 4
+//! (good-read or error beep).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -13,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::feedback::{Feedback, FeedbackProtocol};
 use super::framing::{
     ByteSequence, FrameOptions, FramerConfig, Terminator, DEFAULT_MAX_SCAN_LENGTH,
 };
@@ -58,6 +61,11 @@ pub struct HidSourceConfig {
     /// Longest scan accepted in bytes (default 8192).
     #[serde(default = "default_max_scan_length")]
     pub max_scan_length: usize,
+    /// Good/bad-read feedback: "off" (default) or "honeywell" (HID POS output report 4, also
+    /// understood by Access-IS readers; needs `protocol = "honeywell"` and write access to the
+    /// node).
+    #[serde(default)]
+    pub feedback: FeedbackProtocol,
     /// First reconnect delay (default "250ms").
     #[serde(default = "default_reconnect_initial", with = "duration")]
     pub reconnect_initial: Duration,
@@ -82,6 +90,7 @@ impl HidSourceConfig {
             suffix: None,
             gs_stand_in: None,
             max_scan_length: default_max_scan_length(),
+            feedback: FeedbackProtocol::default(),
             reconnect_initial: default_reconnect_initial(),
             reconnect_max: default_reconnect_max(),
         }
@@ -100,7 +109,21 @@ impl HidSourceConfig {
                 self.id
             )));
         }
-        Ok(())
+        match (self.feedback, self.protocol) {
+            (FeedbackProtocol::Off, _) | (FeedbackProtocol::Honeywell, HidProtocol::Honeywell) => {
+                Ok(())
+            }
+            (FeedbackProtocol::Honeywell, HidProtocol::Scpe) => Err(SourceError::Config(format!(
+                "hid source {:?}: feedback = \"honeywell\" needs protocol = \"honeywell\" \
+                 (SCPE scanners have no HID POS output report)",
+                self.id
+            ))),
+            (FeedbackProtocol::ZebraSsi, _) => Err(SourceError::Config(format!(
+                "hid source {:?}: feedback = \"zebra_ssi\" is for serial sources; a HID POS \
+                 scanner takes \"off\" or \"honeywell\"",
+                self.id
+            ))),
+        }
     }
 
     /// Per-scan processing shared with the other sources.
@@ -231,20 +254,32 @@ impl HidReportHandler {
     }
 }
 
-/// Runs a HID POS source until `cancel` fires or `tx` is closed.
+/// Runs a HID POS source until `cancel` fires or `tx` is closed (no feedback channel).
 pub async fn run(
     config: HidSourceConfig,
     tx: mpsc::Sender<SourceEvent>,
     cancel: CancellationToken,
 ) -> Result<(), SourceError> {
+    run_with_feedback(config, tx, None, cancel).await
+}
+
+/// Runs a HID POS source; feedback requests arriving on `feedback` are written to the scanner
+/// as output reports (ignored when `feedback = "off"`).
+pub async fn run_with_feedback(
+    config: HidSourceConfig,
+    tx: mpsc::Sender<SourceEvent>,
+    feedback: Option<mpsc::Receiver<Feedback>>,
+    cancel: CancellationToken,
+) -> Result<(), SourceError> {
     config.validate()?;
-    run_linux(config, tx, cancel).await
+    run_linux(config, tx, feedback, cancel).await
 }
 
 #[cfg(not(target_os = "linux"))]
 async fn run_linux(
     config: HidSourceConfig,
     _tx: mpsc::Sender<SourceEvent>,
+    _feedback: Option<mpsc::Receiver<Feedback>>,
     _cancel: CancellationToken,
 ) -> Result<(), SourceError> {
     Err(SourceError::Config(format!(
@@ -257,14 +292,15 @@ async fn run_linux(
 async fn run_linux(
     config: HidSourceConfig,
     tx: mpsc::Sender<SourceEvent>,
+    mut feedback: Option<mpsc::Receiver<Feedback>>,
     cancel: CancellationToken,
 ) -> Result<(), SourceError> {
-    use std::io::Read;
+    use std::io::{Read, Write};
     use std::os::unix::fs::OpenOptionsExt;
 
     use tokio::io::unix::AsyncFd;
 
-    use super::{emit, emit_status, wait_to_reopen, Backoff, SourceStatus};
+    use super::{emit, emit_status, next_feedback, wait_to_reopen, Backoff, SourceStatus};
 
     let mut backoff = Backoff::new(config.reconnect_initial, config.reconnect_max);
     let mut down_reported = false;
@@ -278,6 +314,7 @@ async fn run_linux(
         }
         let opened = std::fs::OpenOptions::new()
             .read(true)
+            .write(config.feedback != FeedbackProtocol::Off)
             .custom_flags(libc::O_NONBLOCK)
             .open(&config.path)
             // SAFETY: the `File` owns its descriptor and is moved into the `AsyncFd`, which
@@ -314,6 +351,29 @@ async fn run_linux(
                                     }
                                 }
                                 Ok(Err(e)) => break e.to_string(),
+                            }
+                        }
+                        request = next_feedback(&mut feedback) => {
+                            let Some(request) = request else {
+                                feedback = None;
+                                continue;
+                            };
+                            let Some(report) =
+                                super::feedback::hid_pos_report(config.feedback, request)
+                            else {
+                                continue;
+                            };
+                            // One write is one output report. Feedback is best effort: a
+                            // scanner that cannot take it right now (EAGAIN) just stays quiet.
+                            if let Err(e) = fd.get_ref().write(&report) {
+                                if e.kind() == std::io::ErrorKind::WouldBlock {
+                                    tracing::debug!(source = %config.id, "hid feedback skipped: device busy");
+                                } else {
+                                    let error = SourceError::io(&config.path, &e);
+                                    if !emit(&tx, SourceEvent::Error { source_id: config.id.clone(), error }).await {
+                                        return Ok(());
+                                    }
+                                }
                             }
                         }
                         _ = idle_sleep, if pending_idle => {

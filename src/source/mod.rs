@@ -398,6 +398,17 @@ pub(crate) async fn emit(tx: &mpsc::Sender<SourceEvent>, event: SourceEvent) -> 
     tx.send(event).await.is_ok()
 }
 
+/// Waits for the next feedback request, or forever when there is no channel (a source
+/// without feedback, or whose channel closed).
+pub(crate) async fn next_feedback(
+    rx: &mut Option<mpsc::Receiver<feedback::Feedback>>,
+) -> Option<feedback::Feedback> {
+    match rx {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// After a device was lost or could not be opened: reports `Retrying` and waits out the next
 /// back-off delay. `false` means the source should stop (cancelled, or the pipeline is gone).
 pub(crate) async fn wait_to_reopen(

@@ -22,6 +22,7 @@ use super::framing::{
     ByteSequence, FrameOptions, FrameResult, Framer, FramerConfig, Terminator,
     DEFAULT_MAX_SCAN_LENGTH,
 };
+use super::next_feedback;
 use super::{
     default_reconnect_initial, default_reconnect_max, duration, emit, emit_error, emit_status,
     wait_to_reopen, Backoff, RawScan, SourceError, SourceEvent, SourceKind, SourceStatus,
@@ -315,14 +316,6 @@ enum Outcome {
     Stop,
     /// The device went away; the reason for the status event.
     Lost(String),
-}
-
-/// Waits for the next feedback request, or forever when there is no channel.
-async fn next_feedback(rx: &mut Option<mpsc::Receiver<Feedback>>) -> Option<Feedback> {
-    match rx {
-        Some(rx) => rx.recv().await,
-        None => std::future::pending().await,
-    }
 }
 
 /// Sends framed results as events; `false` when the pipeline is gone.

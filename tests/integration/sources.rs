@@ -308,6 +308,86 @@ async fn serial_pty_delivers_fixture_scans_and_writes_feedback() {
     task.await.unwrap().unwrap();
 }
 
+/// A raw-mode pty stands in for the hidraw node: one write of a report is one read by the
+/// source, and what the source writes back (its output reports) arrives at the master as is.
+#[tokio::test]
+async fn hid_pos_source_reads_reports_and_writes_feedback_output_reports() {
+    use std::os::fd::AsFd;
+
+    let mut pty = pty_pair();
+    let mut termios = nix::sys::termios::tcgetattr(pty._slave.as_fd()).unwrap();
+    nix::sys::termios::cfmakeraw(&mut termios);
+    nix::sys::termios::tcsetattr(
+        pty._slave.as_fd(),
+        nix::sys::termios::SetArg::TCSANOW,
+        &termios,
+    )
+    .unwrap();
+
+    let mut config = HidSourceConfig::new("pharmacy", &pty.path);
+    config.feedback = FeedbackProtocol::Honeywell;
+    config.reconnect_initial = Duration::from_millis(20);
+    let (tx, mut rx) = mpsc::channel(64);
+    let (fb_tx, fb_rx) = mpsc::channel(4);
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(gs1_gateway::source::hid::run_with_feedback(
+        config,
+        tx,
+        Some(fb_rx),
+        cancel.clone(),
+    ));
+    expect_status(&mut rx, connected).await;
+
+    let reports = gs1_gateway::source::hidpos::honeywell_reports(
+        "]d2",
+        b"01095060001343521726123110ABC123\x1d21S1",
+        b'w',
+    );
+    assert_eq!(reports.len(), 1);
+    pty.master.write_all(&reports[0]).unwrap();
+    match next_significant(&mut rx).await {
+        SourceEvent::Scan(scan) => {
+            assert_eq!(scan.source_id, "pharmacy");
+            assert_eq!(scan.kind, SourceKind::Hid);
+            assert_eq!(scan.symbology.as_deref(), Some("]d2"));
+            assert_eq!(scan.data, b"01095060001343521726123110ABC123\x1d21S1");
+        }
+        other => panic!("expected the scan, got {other:?}"),
+    }
+
+    // The verdicts go back as Honeywell HID POS output report 4: good-read beep, error beep.
+    fb_tx.send(Feedback::GoodRead).await.unwrap();
+    fb_tx.send(Feedback::BadRead).await.unwrap();
+    let mut master = pty.master.try_clone().unwrap();
+    let written = tokio::task::spawn_blocking(move || {
+        let mut buf = [0u8; 4];
+        std::io::Read::read_exact(&mut master, &mut buf).map(|_| buf)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(written, [0x04, 0x40, 0x04, 0x20]);
+
+    cancel.cancel();
+    task.await.unwrap().unwrap();
+}
+
+#[test]
+fn hid_feedback_settings_that_cannot_work_are_config_errors() {
+    let mut scpe = HidSourceConfig::new("z", "/dev/hidraw1");
+    scpe.protocol = HidProtocol::Scpe;
+    scpe.feedback = FeedbackProtocol::Honeywell;
+    let e = scpe.validate().unwrap_err().to_string();
+    assert!(e.contains("needs protocol = \"honeywell\""), "{e}");
+    let mut ssi = HidSourceConfig::new("z", "/dev/hidraw1");
+    ssi.feedback = FeedbackProtocol::ZebraSsi;
+    let e = ssi.validate().unwrap_err().to_string();
+    assert!(e.contains("is for serial sources"), "{e}");
+    let mut ok = HidSourceConfig::new("h", "/dev/hidraw0");
+    ok.feedback = FeedbackProtocol::Honeywell;
+    assert!(ok.validate().is_ok());
+}
+
 #[tokio::test]
 async fn serial_survives_unplug_and_replug_behind_the_same_symlink() {
     let dir = tempfile::tempdir().unwrap();
