@@ -147,7 +147,7 @@ pub async fn run(
     // message to the pipeline, which parses it and merges it with the file's list.
     let (inbox, recall_inbox) = match &config.alerts.recall_topic {
         Some(topic) => {
-            let (tx, rx) = tokio::sync::mpsc::channel(16);
+            let (tx, rx) = tokio::sync::watch::channel(None);
             (
                 Some(publish::Inbox {
                     filter: topic.clone(),

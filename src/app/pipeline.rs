@@ -112,7 +112,7 @@ pub struct Pipeline {
     /// Reloads the recall list when its file changes.
     pub recall_watcher: Option<RecallFileWatcher>,
     /// Messages on `[alerts] recall_topic`, from the publisher's subscription.
-    pub recall_inbox: Option<mpsc::Receiver<InboundMessage>>,
+    pub recall_inbox: Option<tokio::sync::watch::Receiver<Option<InboundMessage>>>,
     /// Where the last valid MQTT recall list is kept, so it applies after a restart even
     /// before the broker is reachable again ([`MQTT_RECALL_CACHE`] beside the outbox).
     pub mqtt_recall_cache: Option<std::path::PathBuf>,
@@ -168,14 +168,17 @@ impl Pipeline {
                 // First, so scans read after a reload are handled under the new settings.
                 Some(settings) = self.settings.recv() => self.apply(settings),
                 // Before scans: a recall list that has arrived applies to the next scan.
-                Some(msg) = async {
+                changed = async {
                     match recall_inbox.as_mut() {
-                        Some(rx) => rx.recv().await,
+                        Some(rx) => rx.changed().await.map(|()| rx.borrow_and_update().clone()),
                         None => std::future::pending().await,
                     }
-                } => {
-                    self.recall_message(&msg);
-                }
+                } => match changed {
+                    Ok(Some(msg)) => self.recall_message(&msg),
+                    Ok(None) => {}
+                    // The publisher is gone (shutdown): nothing more will arrive.
+                    Err(_) => recall_inbox = None,
+                },
                 event = rx.recv() => {
                     let Some(event) = event else { break };
                     self.handle(event, &done_tx).await;

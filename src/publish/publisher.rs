@@ -137,9 +137,10 @@ pub struct InboundMessage {
 pub struct Inbox {
     /// Topic filter (used as given: it is not under the topic prefix).
     pub filter: String,
-    /// Receives every message. Bounded; when it is full a message is dropped with an error log
-    /// (the sender of a recall list republishes, and the retained copy comes back on reconnect).
-    pub tx: mpsc::Sender<InboundMessage>,
+    /// The newest message. Latest wins, as with MQTT's own retained messages: each message
+    /// (a whole recall list) replaces the one before, so a busy consumer gets the newest one
+    /// rather than a queue of stale ones, and the MQTT loop never waits for it.
+    pub tx: tokio::sync::watch::Sender<Option<InboundMessage>>,
 }
 
 /// Starts the publisher for `outbox`. Must be called inside a Tokio runtime.
@@ -415,12 +416,10 @@ impl State {
                     payload,
                     retained,
                 };
-                if let Err(e) = inbox.tx.try_send(msg) {
-                    let topic = match &e {
-                        mpsc::error::TrySendError::Full(m)
-                        | mpsc::error::TrySendError::Closed(m) => m.topic.clone(),
-                    };
-                    tracing::error!(%topic, bytes, "message on a subscribed topic dropped: its consumer is busy or gone");
+                if let Some(old) = inbox.tx.send_replace(Some(msg)) {
+                    // Only reached when the consumer has not looked since: harmless, as the
+                    // newer message replaces it, but worth knowing.
+                    tracing::debug!(topic = %old.topic, bytes, "a subscribed message was superseded before it was read");
                 }
             }
             LinkEvent::Sent(pkid) => match self.fifo.pop_front() {
