@@ -1,8 +1,9 @@
 //! End-to-end publishing figures against a real Mosquitto (started here on a free port with an
 //! explicit config in a temp dir). Prints figures; it is a benchmark, not a test.
 //!
-//! `cargo bench --bench publish` runs all three scenarios; `GS1GW_BENCH=throughput,latency,backlog`
-//! selects, `GS1GW_BACKLOG=1000000` sizes the backlog, `BENCH_DIR` sets where the outbox lives.
+//! `cargo bench --bench publish` runs all four scenarios;
+//! `GS1GW_BENCH=throughput,latency,backlog,daemon` selects, `GS1GW_BACKLOG=1000000` sizes the
+//! backlog, `GS1GW_DAEMON_SCANS=200000` the daemon run, `BENCH_DIR` sets where the outbox lives.
 //!
 //! 1. throughput: 200,000 scan events appended by 256 concurrent appenders (each append durably
 //!    committed before it counts), published with QoS 1; events/s from the first append to the
@@ -10,6 +11,10 @@
 //! 2. latency: 1,000 events/s for 10 s; append-request → PUBACK latency p50/p99/max.
 //! 3. backlog: N events appended while the publisher is not running, then drained; drain rate
 //!    and the process's peak RSS (VmHWM).
+//! 4. daemon: the whole gateway binary (`gs1-gateway run`): N distinct product scans piped into
+//!    its stdin source go through parsing, event building, the outbox and MQTT; a
+//!    `mosquitto_sub -q 1` counts the scan events that arrive. Scans/s from start to the last
+//!    one received, the gateway's peak RSS, and whether every event arrived exactly once.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -276,9 +281,111 @@ async fn backlog(broker: &Mosquitto) {
     h.join().await;
 }
 
+/// Peak RSS (VmHWM) of a running process, in KiB.
+fn vm_hwm_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn daemon(broker: &Mosquitto) {
+    use std::io::{BufRead, Write};
+
+    let n: u64 = std::env::var("GS1GW_DAEMON_SCANS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    let dir = bench_dir();
+    let config = dir.path().join("gw.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[gateway]\nid = \"bench-daemon\"\ndrain_timeout = \"60s\"\n\
+             [[source]]\nid = \"bench\"\nkind = \"stdin\"\n\
+             [mqtt]\nurl = \"mqtt://127.0.0.1:{}\"\n\
+             [outbox]\npath = \"{}\"\n\
+             [log]\nlevel = \"warn\"\n",
+            broker.port,
+            dir.path().join("outbox").display()
+        ),
+    )
+    .unwrap();
+    let mut scans = Vec::with_capacity(n as usize * 48);
+    for i in 0..n {
+        // Distinct lot and serial per scan; expiry in the future, so no alerts.
+        writeln!(scans, "]d201095060001343521729123110L{i:07}\x1d21S{i}").unwrap();
+    }
+
+    let mut sub = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &broker.port.to_string(), "-q", "1"])
+        .args([
+            "-t",
+            "scan4safety/v1/bench-daemon/+/scan",
+            "-C",
+            &n.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub (Debian package mosquitto-clients)");
+    let out = sub.stdout.take().unwrap();
+    let counter = std::thread::spawn(move || {
+        let mut ids = std::collections::HashSet::new();
+        let mut lines = 0u64;
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            lines += 1;
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                ids.insert(v["event_id"].as_str().unwrap_or("").to_owned());
+            }
+        }
+        (lines, ids.len() as u64, Instant::now())
+    });
+    // mosquitto_sub has no "subscribed" signal; give it a moment.
+    std::thread::sleep(Duration::from_millis(500));
+
+    let start = Instant::now();
+    let mut gw = Command::new(env!("CARGO_BIN_EXE_gs1-gateway"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("gs1-gateway");
+    let pid = gw.id();
+    let mut stdin = gw.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || stdin.write_all(&scans));
+    let mut peak = 0;
+    let status = loop {
+        if let Some(kib) = vm_hwm_kib(pid) {
+            peak = peak.max(kib);
+        }
+        if let Some(status) = gw.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let exited = start.elapsed();
+    feeder.join().unwrap().unwrap();
+    let (lines, distinct, last) = counter.join().unwrap();
+    let _ = sub.wait();
+    let received = last.saturating_duration_since(start);
+    println!(
+        "daemon: {n} scans via stdin -> gs1-gateway run -> Mosquitto: {lines} received ({distinct} \
+         distinct event ids) after {:.2} s = {:.0} scans/s; gateway exited ({status}) after \
+         {:.2} s; peak RSS {:.1} MiB",
+        received.as_secs_f64(),
+        n as f64 / received.as_secs_f64(),
+        exited.as_secs_f64(),
+        peak as f64 / 1024.0
+    );
+}
+
 fn main() {
     let which =
-        std::env::var("GS1GW_BENCH").unwrap_or_else(|_| "throughput,latency,backlog".into());
+        std::env::var("GS1GW_BENCH").unwrap_or_else(|_| "throughput,latency,backlog,daemon".into());
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` lists benchmarks; this file has no criterion ones
     }
@@ -299,6 +406,7 @@ fn main() {
                 "throughput" => throughput(&broker).await,
                 "latency" => latency(&broker).await,
                 "backlog" => backlog(&broker).await,
+                "daemon" => tokio::task::block_in_place(|| daemon(&broker)),
                 other => eprintln!("unknown scenario {other:?}"),
             }
         }
