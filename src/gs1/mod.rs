@@ -25,18 +25,20 @@
 //! | `]E0` EAN-13/UPC-A/UPC-E, `]E4` EAN-8 | the GTIN, as AI (01) padded to 14 digits; `\|]e0…` adds a composite component |
 //! | `]d1`, `]Q1`, `]C0`, `]J0` (plain data) | a Digital Link URI if it starts `http://`/`https://` (either case, not mixed); otherwise error `not_gs1` carrying the symbology |
 //! | any other `]cm` | error `not_gs1` (a valid-looking identifier) or `unsupported_symbology` |
-//! | `(` | bracketed: `(01)09506000134352(10)ABC`; `\(` is a literal bracket in data |
+//! | `(` | bracketed: `(01)09506000134352(10)ABC`; `\(` is a literal bracket in data; `\|(99)…` adds a composite component |
 //! | `http://`, `https://`, `HTTP://`, `HTTPS://` | Digital Link URI ([`digital_link`] lists the rules) |
-//! | `^` | element string in the reference engine's notation, `^` = FNC1 |
+//! | `^` | element string in the reference engine's notation, `^` = FNC1; `\|^99…` adds a composite component |
 //! | GS or two digits | element string (no symbology identifier) |
 //! | anything else | error `not_gs1` |
 //!
 //! # Messy scanners: decisions
 //!
 //! - **Leading GS** after the symbology identifier (some scanners transmit the FNC1 in first
-//!   position): ignored, with a warning. The reference engine rejects it; a point-of-care scan
-//!   should not fail on a transmission artefact that loses no information.
-//! - **Doubled GS** between elements: read as one separator, with a warning (same reasoning).
+//!   position), or a second `^` after the first in `^` notation: ignored, with a warning. The
+//!   reference engine rejects it; a point-of-care scan should not fail on a transmission
+//!   artefact that loses no information.
+//! - **Doubled GS** (or `^^`) between elements: read as one separator, with a warning (same
+//!   reasoning); doubled at the end, silently, like a single trailing GS.
 //! - **Trailing GS** after the last element: accepted silently, as the reference does.
 //! - **Missing GS** after a variable-length field makes that field swallow the next AI. This
 //!   cannot be undone safely, so the data is taken as encoded; but where the value ends in digits
@@ -45,6 +47,12 @@
 //! - **Lower-case hex** in Digital Link percent-escapes (`%2f`) decodes like upper case; a `%`
 //!   not followed by two hex digits is kept literally (reference behaviour).
 //! - `^` in scanner data is an illegal character (it would be confused with FNC1).
+//! - **EAN/UPC** (`]E0`, `]E4`): the GTIN is read as AI (01) (GS1 General Specifications: the
+//!   data of an EAN/UPC symbol is a GTIN). The reference engine keeps it as plain primary data
+//!   with no AI, so it gives `]E0…` alone no AI data and a `]E0…|]e0…` composite only the 2D
+//!   component's AIs (and no Digital Link URI for lack of a primary key).
+//! - **Composites** in `(…)|(…)` and `^…|^…` notation are one message: the reference's HRI
+//!   marks the component boundary (`|`, `--`), ours does not.
 //!
 //! # Association rules
 //!
@@ -189,12 +197,40 @@ fn run<'a>(ctx: &mut Ctx<'a>) -> Result<Option<&'a [u8]>, ParseError> {
             }
         };
     }
+    let end = input.len();
     match input[0] {
-        b'(' => ctx.bracketed()?,
-        b'^' => ctx.element_string(0, true)?,
-        parse::GS => ctx.element_string(0, false)?,
+        b'(' | b'^' => {
+            // A composite symbol's data, in the reference engine's notation: the linear
+            // component, `|`, the 2D component (`|` is not in any GS1 character set).
+            let bracketed = input[0] == b'(';
+            let linear_end = memchr::memchr(b'|', input).unwrap_or(end);
+            if bracketed {
+                ctx.bracketed(0, linear_end)?;
+            } else {
+                ctx.element_string(0, linear_end, true)?;
+            }
+            if linear_end < end {
+                let cc = linear_end + 1;
+                match input.get(cc) {
+                    Some(b'(') if bracketed => ctx.bracketed(cc, end)?,
+                    Some(b'^') if !bracketed => ctx.element_string(cc, end, true)?,
+                    _ => {
+                        return Err(parse::err(
+                            ErrorKind::NoAiData,
+                            format!(
+                                "the composite component after '|' must start with '{}'",
+                                if bracketed { '(' } else { '^' }
+                            ),
+                            None,
+                            Some((linear_end, end)),
+                        ))
+                    }
+                }
+            }
+        }
+        parse::GS => ctx.element_string(0, end, false)?,
         b'0'..=b'9' if input.len() >= 2 && input[1].is_ascii_digit() => {
-            ctx.element_string(0, false)?
+            ctx.element_string(0, end, false)?
         }
         _ if digital_link::scheme_len(input).is_some() => ctx.digital_link(0)?,
         _ => {
@@ -221,7 +257,7 @@ fn parse_scanner_data(ctx: &mut Ctx<'_>, sym: &[u8]) -> Result<(), ParseError> {
         ));
     }
     if AI_SYMBOLOGIES.contains(&sym) {
-        return ctx.element_string(3, false);
+        return ctx.element_string(3, input.len(), false);
     }
     match sym {
         b"]E0" => return ctx.ean(3, 13),

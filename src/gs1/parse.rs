@@ -292,13 +292,21 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// Extracts an element string (`0109…10ABC<GS>21…`) from `start`. `caret` makes `^` the
-    /// separator instead of GS (the reference engine's notation for FNC1).
-    pub(crate) fn element_string(&mut self, start: usize, caret: bool) -> Result<(), ParseError> {
-        let input = self.input;
+    /// Extracts an element string (`0109…10ABC<GS>21…`) from `input[start..end]`. `caret` makes
+    /// `^` the separator instead of GS (the reference engine's notation for FNC1).
+    pub(crate) fn element_string(
+        &mut self,
+        start: usize,
+        end: usize,
+        caret: bool,
+    ) -> Result<(), ParseError> {
+        let input = &self.input[..end];
         let sep = if caret { b'^' } else { GS };
-        let end = input.len();
         let mut p = start;
+        if caret && p < end && input[p] == b'^' {
+            // `^` notation starts with the FNC1 in first position: not a stray separator.
+            p += 1;
+        }
         if p < end && input[p] == sep {
             while p < end && input[p] == sep {
                 p += 1;
@@ -388,11 +396,12 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    /// Bracketed data: `(01)09506000134352(17)261231(10)ABC`, `\(` for a data bracket.
-    pub(crate) fn bracketed(&mut self) -> Result<(), ParseError> {
-        let input = self.input;
-        let end = input.len();
-        let mut p = 0usize;
+    /// Bracketed data in `input[start..end]`: `(01)09506000134352(17)261231(10)ABC`, `\(` for a
+    /// data bracket.
+    pub(crate) fn bracketed(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
+        let input = &self.input[..end];
+        let first = self.raws.len();
+        let mut p = start;
         while p < end {
             if input[p] != b'(' {
                 return Err(err(
@@ -472,10 +481,10 @@ impl<'a> Ctx<'a> {
             self.push(raw)?;
             p = vend;
         }
-        if self.raws.is_empty() {
-            return Err(err(ErrorKind::Empty, "no data", None, None));
+        if self.raws.len() == first {
+            return Err(err(ErrorKind::Empty, "no data", None, Some((start, end))));
         }
-        for i in 0..self.raws.len() {
+        for i in first..self.raws.len() {
             let raw = self.raws[i];
             self.validate(&raw)?;
         }
@@ -550,7 +559,7 @@ impl<'a> Ctx<'a> {
             span: (start, start + digits),
         })?;
         if let Some(cc) = composite {
-            self.element_string(cc, false)?;
+            self.element_string(cc, input.len(), false)?;
         }
         Ok(())
     }

@@ -594,6 +594,58 @@ fn digital_link_rendering_matches_the_reference() {
 }
 
 #[test]
+fn composite_data_in_the_reference_notation() {
+    // Linear component `|` 2D component, in bracketed and `^` notation (gs1encoders.c,
+    // setAIdataStr/setDataStr): the elements of both, validated as one message.
+    let cases: &[(bool, &str, &str)] = &[
+        (
+            true,
+            "(01)12312312312333(10)ABC123|(99)COMPOSITE",
+            "^011231231231233310ABC123^99COMPOSITE",
+        ),
+        (
+            true,
+            "(01)12312312312333|(10)ABC123",
+            "^011231231231233310ABC123",
+        ),
+        (
+            true,
+            "^011231231231233310ABC123|^99XYZ(TM)_CORP",
+            "^011231231231233310ABC123^99XYZ(TM)_CORP",
+        ),
+        (
+            true,
+            "^011231231231233310ABC123^99TESTING|^98COMPOSITE^97XYZ",
+            "",
+        ),
+        (true, "^0100416000336108|^99COMPOSITE^98XYZ", ""),
+        (false, "(01)12312312312333|", ""),
+        (false, "(01)12312312312333|10ABC", ""),
+        (false, "^0112312312312333|", ""),
+        (false, "^0112312312312333|99ABC", ""),
+        (false, "^0112312312312333|^99A|^98B", ""),
+        (false, "(01)12312312312333|(99)A|(98)B", ""),
+        (false, "^0112312312312334|^99ABC", ""),
+        (false, "^0112312312312333|^99A\u{1d}", ""),
+    ];
+    check(cases, &opts());
+    let m = parse(b"^011231231231233310ABC123|^99COMPOSITE", &opts()).unwrap();
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    // Associations are judged over both components.
+    assert!(parse(b"(10)ABC|(01)12345678901231", &strict()).is_ok());
+    assert!(parse(b"(01)12345678901231|(02)12345678901231", &strict()).is_err());
+}
+
+#[test]
+fn caret_notation_starts_with_fnc1_and_is_not_a_stray_separator() {
+    let m = parse(b"^0109506000134352", &opts()).unwrap();
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    // A second one is the documented leading-separator repair.
+    let m = parse(b"^^0109506000134352", &opts()).unwrap();
+    assert!(m.warnings.iter().any(|w| w.contains("leading")));
+}
+
+#[test]
 fn association_rules_match_the_reference_in_strict_mode() {
     let permit = ParseOptions {
         strict: true,
