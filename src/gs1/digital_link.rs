@@ -281,6 +281,7 @@ impl Ctx<'_> {
         }
 
         self.check_dl_structure(path_ais, (path_start, path_end))?;
+        self.dl_path_len = path_ais;
         for i in 0..self.raws.len() {
             let raw = self.raws[i];
             self.validate(&raw)?;
@@ -425,8 +426,8 @@ pub enum RenderError {
 }
 
 /// Chooses the path: the first element that is a primary key, then the longest satisfied
-/// ordered qualifier sequence (ties: the lexically first, as the reference does — except that a
-/// sequence already leading the elements, as parsed from a URI, is kept).
+/// ordered qualifier sequence (ties: the lexically first, as in the reference's sorted table of
+/// sequences).
 fn choose_path<'e>(index: &AiIndex, elements: &'e [Element]) -> Option<SmallVec<[&'e Element; 8]>> {
     let key_pos = elements.iter().position(|e| {
         index
@@ -449,21 +450,6 @@ fn choose_path<'e>(index: &AiIndex, elements: &'e [Element]) -> Option<SmallVec<
         if better {
             best = cand;
             have_best = true;
-        }
-    }
-    // Prefer the order the elements already have when it is as long (URI round trip).
-    if key_pos == 0 {
-        let mut seq: SmallVec<[&str; 8]> = SmallVec::new();
-        seq.push(key.ai.as_str());
-        for e in &elements[1..] {
-            seq.push(e.ai.as_str());
-            if !is_valid_dl_path(index, &seq) {
-                seq.pop();
-                break;
-            }
-        }
-        if seq.len() - 1 == best.len() {
-            best = seq[1..].into();
         }
     }
     let mut path: SmallVec<[&Element; 8]> = SmallVec::new();
@@ -489,10 +475,11 @@ fn joined_cmp(a: &[&str], b: &[&str]) -> std::cmp::Ordering {
 pub(crate) fn render(
     index: &AiIndex,
     elements: &[Element],
+    dl_path_len: usize,
     stem: &str,
 ) -> Result<String, RenderError> {
     let mut out = String::with_capacity(stem.len() + 64);
-    render_into(index, elements, stem, &mut out)?;
+    render_into(index, elements, dl_path_len, stem, &mut out)?;
     Ok(out)
 }
 
@@ -500,11 +487,12 @@ pub(crate) fn render(
 pub(crate) fn render_into(
     index: &AiIndex,
     elements: &[Element],
+    dl_path_len: usize,
     stem: &str,
     out: &mut String,
 ) -> Result<(), RenderError> {
     let start = out.len();
-    let result = render_uri(index, elements, stem, out);
+    let result = render_uri(index, elements, dl_path_len, stem, out);
     if result.is_err() {
         out.truncate(start);
     }
@@ -514,10 +502,16 @@ pub(crate) fn render_into(
 fn render_uri(
     index: &AiIndex,
     elements: &[Element],
+    dl_path_len: usize,
     stem: &str,
     out: &mut String,
 ) -> Result<(), RenderError> {
-    let path = choose_path(index, elements).ok_or(RenderError::NoPrimaryKey)?;
+    let path = if (1..=elements.len()).contains(&dl_path_len) {
+        // Parsed from a URI: its path, as given (the reference keeps the path order too).
+        elements[..dl_path_len].iter().collect()
+    } else {
+        choose_path(index, elements).ok_or(RenderError::NoPrimaryKey)?
+    };
     out.push_str(stem.strip_suffix('/').unwrap_or(stem));
     let mut emitted: smallvec::SmallVec<[&str; 16]> = smallvec::SmallVec::new();
     for e in &path {

@@ -15,7 +15,7 @@
 //!   accessors for the Scan4Safety identifiers (GTIN, batch, expiry, serial, GSRN, GLN, …).
 //!
 //! CONTRACT (shared by sources, camera decoding and events): `parse(input, &ParseOptions)`;
-//! `Gs1Message { symbology, elements, warnings }` with `Element { ai, value }`.
+//! `Gs1Message { symbology, elements, warnings, dl_path_len }` with `Element { ai, value }`.
 //!
 //! # Input forms
 //!
@@ -67,7 +67,11 @@
 //! [`Gs1Message::hri`] is the bracketed form (data brackets escaped as `\(`, so it parses back);
 //! [`Gs1Message::element_string`] puts GS only after variable-length AIs that are not last;
 //! [`Gs1Message::digital_link`] follows the reference's canonical form (primary key, then the
-//! longest satisfied qualifier sequence, then fixed-length attributes, then the rest, in order).
+//! longest satisfied qualifier sequence — ties to the lexically first, as in the reference's
+//! sorted table — then fixed-length attributes, then the rest, in order). A message parsed from
+//! a Digital Link URI keeps that URI's path ([`Gs1Message::dl_path_len`]), as the reference
+//! does: `/01/…/235/…?10=…` renders back as given, while the same elements from bracketed data
+//! choose `/01/…/10/…` and then fail, (235) not being a data attribute.
 
 mod ai_index;
 pub mod dictionary;
@@ -134,6 +138,11 @@ pub struct Gs1Message {
     pub elements: Vec<Element>,
     /// Non-fatal findings (association rules in non-strict mode, repaired scanner quirks).
     pub warnings: Vec<String>,
+    /// When parsed from a Digital Link URI: how many leading elements formed its path (primary
+    /// key and key qualifiers), which [`Gs1Message::digital_link`] keeps, as the reference
+    /// does. 0 otherwise: the path is then chosen from the dictionary's `dlpkey` sequences.
+    #[serde(skip)]
+    pub dl_path_len: usize,
 }
 
 /// Why an input is not valid GS1 data.
@@ -397,19 +406,19 @@ impl Gs1Message {
 
     /// The canonical GS1 Digital Link URI on `stem` (e.g. [`DEFAULT_STEM`]).
     pub fn digital_link(&self, stem: &str) -> Result<String, RenderError> {
-        digital_link::render(&index(), &self.elements, stem)
+        digital_link::render(&index(), &self.elements, self.dl_path_len, stem)
     }
 
     /// [`Gs1Message::digital_link`], appended to `out`; on error `out` is unchanged.
     pub fn write_digital_link(&self, stem: &str, out: &mut String) -> Result<(), RenderError> {
-        digital_link::render_into(&index(), &self.elements, stem, out)
+        digital_link::render_into(&index(), &self.elements, self.dl_path_len, stem, out)
     }
 
     /// What a scanner with AIM identifiers on would transmit for these elements in `symbology`
     /// (`]d2`, `]C1`, `]Q3`, `]e0`, `]J1`; `]E0`/`]E4` for a lone GTIN; `]Q1`/`]d1` as a Digital
     /// Link URI on the default stem).
     pub fn scanner_data(&self, symbology: &str) -> Result<String, RenderError> {
-        render::scanner_data(&index(), &self.elements, symbology)
+        render::scanner_data(&index(), &self.elements, self.dl_path_len, symbology)
     }
 }
 

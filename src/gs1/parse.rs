@@ -80,6 +80,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) warnings: Vec<String>,
     pub(crate) opts: &'a ParseOptions,
     pub(crate) index: AiIndex,
+    /// Leading elements that formed a Digital Link URI's path (0: not a URI).
+    pub(crate) dl_path_len: usize,
 }
 
 pub(crate) fn err(
@@ -122,6 +124,7 @@ impl<'a> Ctx<'a> {
             warnings: Vec::new(),
             opts,
             index: AiIndex::of(dict),
+            dl_path_len: 0,
         }
     }
 
@@ -662,6 +665,7 @@ impl<'a> Ctx<'a> {
             symbology: None,
             elements: Vec::with_capacity(self.raws.len()),
             warnings: Vec::new(),
+            dl_path_len: 0,
         };
         self.finish_into(symbology, &mut out);
         out
@@ -675,6 +679,7 @@ impl<'a> Ctx<'a> {
         let input_text = std::str::from_utf8(self.input).ok();
         let scratch_text = std::str::from_utf8(&self.scratch).ok();
         out.elements.truncate(self.raws.len());
+        out.dl_path_len = self.dl_path_len;
         for (i, raw) in self.raws.iter().enumerate() {
             let text = match raw.value {
                 Loc::Input(s, e) => input_text.and_then(|t| t.get(s..e)),

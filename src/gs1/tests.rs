@@ -576,6 +576,10 @@ fn digital_link_rendering_matches_the_reference() {
         ("https://example.com", "(01)12312312312326(235)TPX9526064(99)000001(22)ABC(95)INT", None),
         ("https://example.com", "(01)12312312312326(22)ABC(10)DEF(99)000001(235)TPX9526064(95)INT", None),
         ("https://example.com/", "(01)12312312312326", Some("https://example.com/01/12312312312326")),
+        // Ties between qualifier sequences go to the lexically first ("01 10" before "01 235"),
+        // whatever the input order; (235) is then no data attribute (dl.c).
+        ("https://example.com", "(01)12312312312326(235)ABC(10)DEF", None),
+        ("https://example.com", "^0112312312312326235ABC^10DEF", None),
     ];
     for &(stem, input, expect) in cases {
         let m = parse(input.as_bytes(), &opts()).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -591,6 +595,7 @@ fn digital_link_rendering_matches_the_reference() {
         m.digital_link("https://example.com").unwrap(),
         "https://example.com/01/12312312312326/235/ABC?10=DEF"
     );
+    assert_eq!(m.dl_path_len, 2);
 }
 
 #[test]
