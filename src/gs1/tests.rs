@@ -307,6 +307,8 @@ fn plain_data_is_not_gs1_and_keeps_its_symbology() {
     for (input, sym) in [
         ("]Q1 hello", "]Q1"),
         ("]C0ABC123", "]C0"),
+        // Code 128 is no Digital Link carrier (scandata.c: "Unsupported symbology identifier").
+        ("]C0https://id.gs1.org/01/09506000134352", "]C0"),
         ("]d1TESTING", "]d1"),
         ("]Q1HtTps://example.com/01/12312312312333", "]Q1"),
         ("]A0CODE39", "]A0"),
