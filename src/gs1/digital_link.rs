@@ -17,7 +17,7 @@
 
 use super::ai_index::{is_valid_dl_path, AiIndex};
 use super::error::ErrorKind;
-use super::parse::{err, AiCode, Ctx, Loc, Raw};
+use super::parse::{err, AiCode, Ctx, Loc, Raw, MAX_AIS};
 use smallvec::SmallVec;
 
 use super::{Element, ParseError};
@@ -242,6 +242,8 @@ impl Ctx<'_> {
 
         if let Some(q) = query {
             let mut p = q + 1;
+            // Ignored (non-AI) parameters share the reference's 64 slots with the AIs.
+            let mut ignored = 0usize;
             while p < frag {
                 let r = memchr::memchr(b'&', &input[p..frag]).map_or(frag, |i| p + i);
                 let param = &input[p..r];
@@ -249,12 +251,23 @@ impl Ctx<'_> {
                     p = r + 1;
                     continue;
                 }
+                if self.raws.len() + ignored >= MAX_AIS {
+                    return Err(err(
+                        ErrorKind::TooManyAis,
+                        format!("more than {MAX_AIS} AIs and other query parameters"),
+                        None,
+                        Some((p, r)),
+                    ));
+                }
                 let Some(eq) = memchr::memchr(b'=', param).map(|i| p + i) else {
+                    ignored += 1;
                     p = r + 1;
                     continue;
                 };
                 let key = &input[p..eq];
-                if key.iter().all(u8::is_ascii_digit) {
+                if !key.iter().all(u8::is_ascii_digit) {
+                    ignored += 1;
+                } else {
                     let Some(entry) = self.index.lookup_exact(key, self.opts.permit_unknown_ais)
                     else {
                         return Err(dl_err(
@@ -277,6 +290,15 @@ impl Ctx<'_> {
                     self.dl_value(entry, ai, eq + 1, r, true)?;
                 }
                 p = r + 1;
+            }
+            // A query ending in '&' ends, for the reference, with an empty parameter.
+            if frag > q + 1 && input[frag - 1] == b'&' && self.raws.len() + ignored >= MAX_AIS {
+                return Err(err(
+                    ErrorKind::TooManyAis,
+                    format!("more than {MAX_AIS} AIs and other query parameters"),
+                    None,
+                    Some((q, frag)),
+                ));
             }
         }
 

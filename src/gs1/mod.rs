@@ -163,6 +163,9 @@ pub struct ParseError {
     pub symbology: Option<String>,
 }
 
+/// The longest input the reference engine accepts (its `MAX_DATA`).
+const MAX_INPUT: usize = 8191;
+
 /// Symbology identifiers whose data is a GS1 element string.
 const AI_SYMBOLOGIES: [&[u8]; 5] = [b"]C1", b"]d2", b"]Q3", b"]e0", b"]J1"];
 /// Symbology identifiers whose plain data may be a Digital Link URI (the carriers GS1 approves
@@ -195,6 +198,25 @@ fn run<'a>(ctx: &mut Ctx<'a>) -> Result<Option<&'a [u8]>, ParseError> {
     let input = ctx.input;
     if input.is_empty() {
         return Err(parse::err(ErrorKind::Empty, "no data", None, None));
+    }
+    // The reference engine's input buffer (8191 characters; scanner data 8190 after its
+    // identifier), far beyond any symbol's capacity. Bracketed data is limited by its 64 AIs.
+    let limit = if input[0] == b']' {
+        MAX_INPUT + 2
+    } else {
+        MAX_INPUT
+    };
+    if input.len() > limit && input[0] != b'(' {
+        let mut e = parse::err(
+            ErrorKind::TooLong,
+            format!("input is longer than {limit} characters"),
+            None,
+            Some((limit, input.len())),
+        );
+        if input[0] == b']' {
+            e.symbology = Some(String::from_utf8_lossy(&input[..input.len().min(3)]).into_owned());
+        }
+        return Err(e);
     }
     if input[0] == b']' {
         let sym = &input[..input.len().min(3)];

@@ -644,6 +644,35 @@ fn composite_data_in_the_reference_notation() {
 }
 
 #[test]
+fn the_reference_engines_limits() {
+    // Input length (gs1encoders.c, scandata.c: MAX_DATA = 8191).
+    let uri = |n: usize| format!("https://{}/01/09506000134352", "a".repeat(n));
+    assert!(parse(uri(8191 - 26).as_bytes(), &opts()).is_ok());
+    let e = parse(uri(8192 - 26).as_bytes(), &opts()).unwrap_err();
+    assert_eq!(e.kind, "too_long");
+    let scan = format!("]Q1{}", uri(8190 - 26));
+    assert!(parse(scan.as_bytes(), &opts()).is_ok());
+    let scan = format!("]Q1{}", uri(8191 - 26));
+    let e = parse(scan.as_bytes(), &opts()).unwrap_err();
+    assert_eq!(
+        (e.kind.as_str(), e.symbology.as_deref()),
+        ("too_long", Some("]Q1"))
+    );
+    // Ignored Digital Link query parameters take AI slots too (dl.c: MAX_AIS = 64).
+    let params = |n: usize| {
+        let p: Vec<String> = (0..n).map(|i| format!("x{i}=1")).collect();
+        format!("https://a/01/09506000134352?{}", p.join("&"))
+    };
+    assert!(parse(params(63).as_bytes(), &opts()).is_ok());
+    let e = parse(params(64).as_bytes(), &opts()).unwrap_err();
+    assert_eq!(e.kind, "too_many_ais");
+    // A trailing '&' is an empty parameter there, and takes a slot too.
+    assert!(parse(format!("{}&&", params(62)).as_bytes(), &opts()).is_ok());
+    assert!(parse(format!("{}&&", params(63)).as_bytes(), &opts()).is_err());
+    assert!(parse(format!("{}&&x=1", params(62)).as_bytes(), &opts()).is_ok());
+}
+
+#[test]
 fn caret_notation_starts_with_fnc1_and_is_not_a_stray_separator() {
     let m = parse(b"^0109506000134352", &opts()).unwrap();
     assert!(m.warnings.is_empty(), "{:?}", m.warnings);
