@@ -20,14 +20,17 @@ gcc -O2 -Wall -o "$WORK/refdriver" "$HERE/refdriver.c" -I"$WORK/src/c-lib" \
 python3 "$HERE/extract_corpus.py" "$WORK/src/c-lib" "$DICT" src/gs1/tests.rs \
     "$WORK/corpus_ref.tsv" "$WORK/corpus_ours.tsv"
 python3 "$HERE/gen_dict.py" "$SEED" 12 "$DICT" > "$WORK/corpus_dict.tsv"
+# Hand-written edge cases (Digital Link, symbologies, brackets, dates) and the limits.
+cat "$HERE/edge_cases.tsv" > "$WORK/corpus_edge.tsv"
+python3 "$HERE/gen_limits.py" >> "$WORK/corpus_edge.tsv"
 # Seeds for mutation: the bracketed form and URI of every input the reference accepts.
 cat "$WORK/corpus_ref.tsv" "$WORK/corpus_ours.tsv" "$WORK/corpus_dict.tsv" \
     | "$WORK/refdriver" --syndict "$DICT" | python3 "$HERE/seeds.py" > "$WORK/seeds.tsv"
-python3 "$HERE/mutate.py" "$SEED" "$N" "$WORK/corpus_ref.tsv" "$WORK/corpus_ours.tsv" \
+python3 "$HERE/mutate.py" "$SEED" "$N" "$WORK/corpus_ref.tsv" "$WORK/corpus_ours.tsv" "$WORK/corpus_edge.tsv" \
     "$WORK/seeds.tsv" "$WORK/seeds.tsv" > "$WORK/corpus_mut.tsv"
 wc -l "$WORK"/corpus_*.tsv "$WORK/seeds.tsv"
 for mode in --strict ""; do
-    for corpus in corpus_ref corpus_ours corpus_dict seeds corpus_mut; do
+    for corpus in corpus_ref corpus_ours corpus_dict corpus_edge seeds corpus_mut; do
         echo "== $corpus ${mode:-(default)}"
         python3 "$HERE/compare.py" --refdriver "$WORK/refdriver" --ours "$OURS" $mode \
             --syndict "$DICT" --show 0 --out "$WORK/diff_${corpus}${mode:+_strict}.tsv" \
