@@ -31,6 +31,10 @@
 //! | GS or two digits | element string (no symbology identifier) |
 //! | anything else | error `not_gs1` |
 //!
+//! As in the reference, input longer than 8191 bytes (scanner data: 8190 after the symbology
+//! identifier) is `too_long`, and a message holds at most 64 AIs (a Digital Link URI's ignored
+//! query parameters count among them).
+//!
 //! # Messy scanners: decisions
 //!
 //! - **Leading GS** after the symbology identifier (some scanners transmit the FNC1 in first
