@@ -7,7 +7,8 @@
  *   scan  gs1_encoder_setScanData    ("]d2..." with GS)
  * "\x1d" (either case) in the input spells GS, as in `gs1-gateway parse`.
  * Prints one JSON object per line:
- *   {"ok":true,"elements":[["01","0950..."],...],"hri":"(01)...","digital_link":"https://..."|null}
+ *   {"ok":true,"elements":[["01","0950..."],...],"hri":"(01)...","data_str":"^01...",
+ *    "digital_link":"https://..."|null}
  *   {"ok":false,"error":"<reference error message>"}
  * Inputs that setDataStr takes as plain (non-GS1) data print {"ok":false,"error":"plain data"}.
  *
@@ -135,6 +136,8 @@ int main(int argc, char **argv) {
 		printf("],\"hri\":");
 		json_str(ai);
 		free(ai);
+		printf(",\"data_str\":");	/* normalised element string, ^ = FNC1 (not for URIs) */
+		json_str(gs1_encoder_getDataStr(ctx));
 		printf(",\"digital_link\":");
 		char *uri = gs1_encoder_getDLuri(ctx, stem);
 		if (uri) json_str(uri); else printf("null");

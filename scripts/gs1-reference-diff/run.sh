@@ -37,3 +37,8 @@ for mode in --strict ""; do
             "$WORK/$corpus.tsv"
     done
 done
+# Element strings (normalised, FNC1 placement) of every accepted bracketed input.
+python3 "$HERE/element_strings.py" "$WORK/refdriver" "$DICT" "$WORK"/corpus_*.tsv \
+    "$WORK/seeds.tsv" > "$WORK/element_strings.tsv"
+echo "== element strings: $(wc -l < "$WORK/element_strings.tsv") pairs; check with:"
+echo "   GS1_REFERENCE_ELEMENT_STRINGS=$WORK/element_strings.tsv cargo test --lib gs1 -- --ignored"

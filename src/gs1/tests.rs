@@ -672,6 +672,37 @@ fn the_reference_engines_limits() {
     assert!(parse(format!("{}&&x=1", params(62)).as_bytes(), &opts()).is_ok());
 }
 
+/// Element strings against the reference's, from a file of `bracketed\t^element string` lines
+/// written by `scripts/gs1-reference-diff/element_strings.py`:
+/// `GS1_REFERENCE_ELEMENT_STRINGS=pairs.tsv cargo test --lib gs1 -- --ignored`.
+#[test]
+#[ignore = "needs a file from scripts/gs1-reference-diff"]
+fn element_strings_match_the_reference_file() {
+    let path = std::env::var("GS1_REFERENCE_ELEMENT_STRINGS")
+        .expect("GS1_REFERENCE_ELEMENT_STRINGS names the pairs file");
+    let text = std::fs::read_to_string(&path).expect("readable pairs file");
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for line in text.lines() {
+        let Some((input, expect)) = line.split_once('\t') else {
+            continue;
+        };
+        n += 1;
+        match parse(input.as_bytes(), &opts()) {
+            Ok(m) if caret(&m) == expect => {}
+            Ok(m) => failures.push(format!("{input}: {} != {expect}", caret(&m))),
+            Err(e) => failures.push(format!("{input}: rejected ({})", e.kind)),
+        }
+    }
+    assert!(n > 0, "no pairs in {path}");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[test]
 fn caret_notation_starts_with_fnc1_and_is_not_a_stray_separator() {
     let m = parse(b"^0109506000134352", &opts()).unwrap();
