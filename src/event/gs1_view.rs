@@ -24,6 +24,7 @@ fn message(elements: &[Element]) -> Gs1Message {
         symbology: None,
         elements: elements.to_vec(),
         warnings: Vec::new(),
+        dl_path_len: 0,
     }
 }
 

@@ -69,6 +69,7 @@ fn msg(elements: &[(&str, &str)]) -> Gs1Message {
             })
             .collect(),
         warnings: Vec::new(),
+        dl_path_len: 0,
     }
 }
 

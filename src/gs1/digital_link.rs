@@ -17,7 +17,7 @@
 
 use super::ai_index::{is_valid_dl_path, AiIndex};
 use super::error::ErrorKind;
-use super::parse::{err, AiCode, Ctx, Loc, Raw};
+use super::parse::{err, AiCode, Ctx, Loc, Raw, MAX_AIS};
 use smallvec::SmallVec;
 
 use super::{Element, ParseError};
@@ -242,6 +242,8 @@ impl Ctx<'_> {
 
         if let Some(q) = query {
             let mut p = q + 1;
+            // Ignored (non-AI) parameters share the reference's 64 slots with the AIs.
+            let mut ignored = 0usize;
             while p < frag {
                 let r = memchr::memchr(b'&', &input[p..frag]).map_or(frag, |i| p + i);
                 let param = &input[p..r];
@@ -249,12 +251,23 @@ impl Ctx<'_> {
                     p = r + 1;
                     continue;
                 }
+                if self.raws.len() + ignored >= MAX_AIS {
+                    return Err(err(
+                        ErrorKind::TooManyAis,
+                        format!("more than {MAX_AIS} AIs and other query parameters"),
+                        None,
+                        Some((p, r)),
+                    ));
+                }
                 let Some(eq) = memchr::memchr(b'=', param).map(|i| p + i) else {
+                    ignored += 1;
                     p = r + 1;
                     continue;
                 };
                 let key = &input[p..eq];
-                if key.iter().all(u8::is_ascii_digit) {
+                if !key.iter().all(u8::is_ascii_digit) {
+                    ignored += 1;
+                } else {
                     let Some(entry) = self.index.lookup_exact(key, self.opts.permit_unknown_ais)
                     else {
                         return Err(dl_err(
@@ -278,9 +291,19 @@ impl Ctx<'_> {
                 }
                 p = r + 1;
             }
+            // A query ending in '&' ends, for the reference, with an empty parameter.
+            if frag > q + 1 && input[frag - 1] == b'&' && self.raws.len() + ignored >= MAX_AIS {
+                return Err(err(
+                    ErrorKind::TooManyAis,
+                    format!("more than {MAX_AIS} AIs and other query parameters"),
+                    None,
+                    Some((q, frag)),
+                ));
+            }
         }
 
         self.check_dl_structure(path_ais, (path_start, path_end))?;
+        self.dl_path_len = path_ais;
         for i in 0..self.raws.len() {
             let raw = self.raws[i];
             self.validate(&raw)?;
@@ -425,8 +448,8 @@ pub enum RenderError {
 }
 
 /// Chooses the path: the first element that is a primary key, then the longest satisfied
-/// ordered qualifier sequence (ties: the lexically first, as the reference does — except that a
-/// sequence already leading the elements, as parsed from a URI, is kept).
+/// ordered qualifier sequence (ties: the lexically first, as in the reference's sorted table of
+/// sequences).
 fn choose_path<'e>(index: &AiIndex, elements: &'e [Element]) -> Option<SmallVec<[&'e Element; 8]>> {
     let key_pos = elements.iter().position(|e| {
         index
@@ -449,21 +472,6 @@ fn choose_path<'e>(index: &AiIndex, elements: &'e [Element]) -> Option<SmallVec<
         if better {
             best = cand;
             have_best = true;
-        }
-    }
-    // Prefer the order the elements already have when it is as long (URI round trip).
-    if key_pos == 0 {
-        let mut seq: SmallVec<[&str; 8]> = SmallVec::new();
-        seq.push(key.ai.as_str());
-        for e in &elements[1..] {
-            seq.push(e.ai.as_str());
-            if !is_valid_dl_path(index, &seq) {
-                seq.pop();
-                break;
-            }
-        }
-        if seq.len() - 1 == best.len() {
-            best = seq[1..].into();
         }
     }
     let mut path: SmallVec<[&Element; 8]> = SmallVec::new();
@@ -489,10 +497,11 @@ fn joined_cmp(a: &[&str], b: &[&str]) -> std::cmp::Ordering {
 pub(crate) fn render(
     index: &AiIndex,
     elements: &[Element],
+    dl_path_len: usize,
     stem: &str,
 ) -> Result<String, RenderError> {
     let mut out = String::with_capacity(stem.len() + 64);
-    render_into(index, elements, stem, &mut out)?;
+    render_into(index, elements, dl_path_len, stem, &mut out)?;
     Ok(out)
 }
 
@@ -500,11 +509,12 @@ pub(crate) fn render(
 pub(crate) fn render_into(
     index: &AiIndex,
     elements: &[Element],
+    dl_path_len: usize,
     stem: &str,
     out: &mut String,
 ) -> Result<(), RenderError> {
     let start = out.len();
-    let result = render_uri(index, elements, stem, out);
+    let result = render_uri(index, elements, dl_path_len, stem, out);
     if result.is_err() {
         out.truncate(start);
     }
@@ -514,10 +524,16 @@ pub(crate) fn render_into(
 fn render_uri(
     index: &AiIndex,
     elements: &[Element],
+    dl_path_len: usize,
     stem: &str,
     out: &mut String,
 ) -> Result<(), RenderError> {
-    let path = choose_path(index, elements).ok_or(RenderError::NoPrimaryKey)?;
+    let path = if (1..=elements.len()).contains(&dl_path_len) {
+        // Parsed from a URI: its path, as given (the reference keeps the path order too).
+        elements[..dl_path_len].iter().collect()
+    } else {
+        choose_path(index, elements).ok_or(RenderError::NoPrimaryKey)?
+    };
     out.push_str(stem.strip_suffix('/').unwrap_or(stem));
     let mut emitted: smallvec::SmallVec<[&str; 16]> = smallvec::SmallVec::new();
     for e in &path {

@@ -15,7 +15,7 @@
 //!   accessors for the Scan4Safety identifiers (GTIN, batch, expiry, serial, GSRN, GLN, …).
 //!
 //! CONTRACT (shared by sources, camera decoding and events): `parse(input, &ParseOptions)`;
-//! `Gs1Message { symbology, elements, warnings }` with `Element { ai, value }`.
+//! `Gs1Message { symbology, elements, warnings, dl_path_len }` with `Element { ai, value }`.
 //!
 //! # Input forms
 //!
@@ -23,20 +23,26 @@
 //! |---|---|
 //! | `]C1` GS1-128, `]d2` GS1 DataMatrix, `]Q3` GS1 QR, `]e0` GS1 DataBar/composite, `]J1` GS1 DotCode | element string, GS (0x1D) = FNC1 |
 //! | `]E0` EAN-13/UPC-A/UPC-E, `]E4` EAN-8 | the GTIN, as AI (01) padded to 14 digits; `\|]e0…` adds a composite component |
-//! | `]d1`, `]Q1`, `]C0`, `]J0` (plain data) | a Digital Link URI if it starts `http://`/`https://` (either case, not mixed); otherwise error `not_gs1` carrying the symbology |
+//! | `]d1`, `]Q1`, `]J0` (plain data) | a Digital Link URI if it starts `http://`/`https://` (either case, not mixed); otherwise error `not_gs1` carrying the symbology. GS1 Digital Link URIs are carried in Data Matrix, QR Code and DotCode only: `]C0` (plain Code 128) is `not_gs1` whatever its data, as in the reference |
 //! | any other `]cm` | error `not_gs1` (a valid-looking identifier) or `unsupported_symbology` |
-//! | `(` | bracketed: `(01)09506000134352(10)ABC`; `\(` is a literal bracket in data |
+//! | `(` | bracketed: `(01)09506000134352(10)ABC`; `\(` is a literal bracket in data; `\|(99)…` adds a composite component |
 //! | `http://`, `https://`, `HTTP://`, `HTTPS://` | Digital Link URI ([`digital_link`] lists the rules) |
-//! | `^` | element string in the reference engine's notation, `^` = FNC1 |
+//! | `^` | element string in the reference engine's notation, `^` = FNC1; `\|^99…` adds a composite component |
 //! | GS or two digits | element string (no symbology identifier) |
 //! | anything else | error `not_gs1` |
+//!
+//! As in the reference, input longer than 8191 bytes (scanner data: 8190 after the symbology
+//! identifier) is `too_long`, and a message holds at most 64 AIs (a Digital Link URI's ignored
+//! query parameters count among them).
 //!
 //! # Messy scanners: decisions
 //!
 //! - **Leading GS** after the symbology identifier (some scanners transmit the FNC1 in first
-//!   position): ignored, with a warning. The reference engine rejects it; a point-of-care scan
-//!   should not fail on a transmission artefact that loses no information.
-//! - **Doubled GS** between elements: read as one separator, with a warning (same reasoning).
+//!   position), or a second `^` after the first in `^` notation: ignored, with a warning. The
+//!   reference engine rejects it; a point-of-care scan should not fail on a transmission
+//!   artefact that loses no information.
+//! - **Doubled GS** (or `^^`) between elements: read as one separator, with a warning (same
+//!   reasoning); doubled at the end, silently, like a single trailing GS.
 //! - **Trailing GS** after the last element: accepted silently, as the reference does.
 //! - **Missing GS** after a variable-length field makes that field swallow the next AI. This
 //!   cannot be undone safely, so the data is taken as encoded; but where the value ends in digits
@@ -45,6 +51,12 @@
 //! - **Lower-case hex** in Digital Link percent-escapes (`%2f`) decodes like upper case; a `%`
 //!   not followed by two hex digits is kept literally (reference behaviour).
 //! - `^` in scanner data is an illegal character (it would be confused with FNC1).
+//! - **EAN/UPC** (`]E0`, `]E4`): the GTIN is read as AI (01) (GS1 General Specifications: the
+//!   data of an EAN/UPC symbol is a GTIN). The reference engine keeps it as plain primary data
+//!   with no AI, so it gives `]E0…` alone no AI data and a `]E0…|]e0…` composite only the 2D
+//!   component's AIs (and no Digital Link URI for lack of a primary key).
+//! - **Composites** in `(…)|(…)` and `^…|^…` notation are one message: the reference's HRI
+//!   marks the component boundary (`|`, `--`), ours does not.
 //!
 //! # Association rules
 //!
@@ -59,7 +71,11 @@
 //! [`Gs1Message::hri`] is the bracketed form (data brackets escaped as `\(`, so it parses back);
 //! [`Gs1Message::element_string`] puts GS only after variable-length AIs that are not last;
 //! [`Gs1Message::digital_link`] follows the reference's canonical form (primary key, then the
-//! longest satisfied qualifier sequence, then fixed-length attributes, then the rest, in order).
+//! longest satisfied qualifier sequence — ties to the lexically first, as in the reference's
+//! sorted table — then fixed-length attributes, then the rest, in order). A message parsed from
+//! a Digital Link URI keeps that URI's path ([`Gs1Message::dl_path_len`]), as the reference
+//! does: `/01/…/235/…?10=…` renders back as given, while the same elements from bracketed data
+//! choose `/01/…/10/…` and then fail, (235) not being a data attribute.
 
 mod ai_index;
 pub mod dictionary;
@@ -126,6 +142,11 @@ pub struct Gs1Message {
     pub elements: Vec<Element>,
     /// Non-fatal findings (association rules in non-strict mode, repaired scanner quirks).
     pub warnings: Vec<String>,
+    /// When parsed from a Digital Link URI: how many leading elements formed its path (primary
+    /// key and key qualifiers), which [`Gs1Message::digital_link`] keeps, as the reference
+    /// does. 0 otherwise: the path is then chosen from the dictionary's `dlpkey` sequences.
+    #[serde(skip)]
+    pub dl_path_len: usize,
 }
 
 /// Why an input is not valid GS1 data.
@@ -146,10 +167,14 @@ pub struct ParseError {
     pub symbology: Option<String>,
 }
 
+/// The longest input the reference engine accepts (its `MAX_DATA`).
+const MAX_INPUT: usize = 8191;
+
 /// Symbology identifiers whose data is a GS1 element string.
 const AI_SYMBOLOGIES: [&[u8]; 5] = [b"]C1", b"]d2", b"]Q3", b"]e0", b"]J1"];
-/// Symbology identifiers whose plain data may be a Digital Link URI.
-const PLAIN_SYMBOLOGIES: [&[u8]; 4] = [b"]d1", b"]Q1", b"]C0", b"]J0"];
+/// Symbology identifiers whose plain data may be a Digital Link URI (the carriers GS1 approves
+/// for it: Data Matrix, QR Code, DotCode).
+const PLAIN_SYMBOLOGIES: [&[u8]; 3] = [b"]d1", b"]Q1", b"]J0"];
 
 /// Parses any supported input form. See the module docs.
 pub fn parse(input: &[u8], options: &ParseOptions) -> Result<Gs1Message, ParseError> {
@@ -178,6 +203,25 @@ fn run<'a>(ctx: &mut Ctx<'a>) -> Result<Option<&'a [u8]>, ParseError> {
     if input.is_empty() {
         return Err(parse::err(ErrorKind::Empty, "no data", None, None));
     }
+    // The reference engine's input buffer (8191 characters; scanner data 8190 after its
+    // identifier), far beyond any symbol's capacity. Bracketed data is limited by its 64 AIs.
+    let limit = if input[0] == b']' {
+        MAX_INPUT + 2
+    } else {
+        MAX_INPUT
+    };
+    if input.len() > limit && input[0] != b'(' {
+        let mut e = parse::err(
+            ErrorKind::TooLong,
+            format!("input is longer than {limit} characters"),
+            None,
+            Some((limit, input.len())),
+        );
+        if input[0] == b']' {
+            e.symbology = Some(String::from_utf8_lossy(&input[..input.len().min(3)]).into_owned());
+        }
+        return Err(e);
+    }
     if input[0] == b']' {
         let sym = &input[..input.len().min(3)];
         let checked = parse_scanner_data(ctx, sym).and_then(|()| ctx.check_associations());
@@ -189,12 +233,40 @@ fn run<'a>(ctx: &mut Ctx<'a>) -> Result<Option<&'a [u8]>, ParseError> {
             }
         };
     }
+    let end = input.len();
     match input[0] {
-        b'(' => ctx.bracketed()?,
-        b'^' => ctx.element_string(0, true)?,
-        parse::GS => ctx.element_string(0, false)?,
+        b'(' | b'^' => {
+            // A composite symbol's data, in the reference engine's notation: the linear
+            // component, `|`, the 2D component (`|` is not in any GS1 character set).
+            let bracketed = input[0] == b'(';
+            let linear_end = memchr::memchr(b'|', input).unwrap_or(end);
+            if bracketed {
+                ctx.bracketed(0, linear_end)?;
+            } else {
+                ctx.element_string(0, linear_end, true)?;
+            }
+            if linear_end < end {
+                let cc = linear_end + 1;
+                match input.get(cc) {
+                    Some(b'(') if bracketed => ctx.bracketed(cc, end)?,
+                    Some(b'^') if !bracketed => ctx.element_string(cc, end, true)?,
+                    _ => {
+                        return Err(parse::err(
+                            ErrorKind::NoAiData,
+                            format!(
+                                "the composite component after '|' must start with '{}'",
+                                if bracketed { '(' } else { '^' }
+                            ),
+                            None,
+                            Some((linear_end, end)),
+                        ))
+                    }
+                }
+            }
+        }
+        parse::GS => ctx.element_string(0, end, false)?,
         b'0'..=b'9' if input.len() >= 2 && input[1].is_ascii_digit() => {
-            ctx.element_string(0, false)?
+            ctx.element_string(0, end, false)?
         }
         _ if digital_link::scheme_len(input).is_some() => ctx.digital_link(0)?,
         _ => {
@@ -221,7 +293,7 @@ fn parse_scanner_data(ctx: &mut Ctx<'_>, sym: &[u8]) -> Result<(), ParseError> {
         ));
     }
     if AI_SYMBOLOGIES.contains(&sym) {
-        return ctx.element_string(3, false);
+        return ctx.element_string(3, input.len(), false);
     }
     match sym {
         b"]E0" => return ctx.ean(3, 13),
@@ -361,19 +433,19 @@ impl Gs1Message {
 
     /// The canonical GS1 Digital Link URI on `stem` (e.g. [`DEFAULT_STEM`]).
     pub fn digital_link(&self, stem: &str) -> Result<String, RenderError> {
-        digital_link::render(&index(), &self.elements, stem)
+        digital_link::render(&index(), &self.elements, self.dl_path_len, stem)
     }
 
     /// [`Gs1Message::digital_link`], appended to `out`; on error `out` is unchanged.
     pub fn write_digital_link(&self, stem: &str, out: &mut String) -> Result<(), RenderError> {
-        digital_link::render_into(&index(), &self.elements, stem, out)
+        digital_link::render_into(&index(), &self.elements, self.dl_path_len, stem, out)
     }
 
     /// What a scanner with AIM identifiers on would transmit for these elements in `symbology`
     /// (`]d2`, `]C1`, `]Q3`, `]e0`, `]J1`; `]E0`/`]E4` for a lone GTIN; `]Q1`/`]d1` as a Digital
     /// Link URI on the default stem).
     pub fn scanner_data(&self, symbology: &str) -> Result<String, RenderError> {
-        render::scanner_data(&index(), &self.elements, symbology)
+        render::scanner_data(&index(), &self.elements, self.dl_path_len, symbology)
     }
 }
 

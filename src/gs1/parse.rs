@@ -80,6 +80,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) warnings: Vec<String>,
     pub(crate) opts: &'a ParseOptions,
     pub(crate) index: AiIndex,
+    /// Leading elements that formed a Digital Link URI's path (0: not a URI).
+    pub(crate) dl_path_len: usize,
 }
 
 pub(crate) fn err(
@@ -122,6 +124,7 @@ impl<'a> Ctx<'a> {
             warnings: Vec::new(),
             opts,
             index: AiIndex::of(dict),
+            dl_path_len: 0,
         }
     }
 
@@ -292,13 +295,21 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// Extracts an element string (`0109…10ABC<GS>21…`) from `start`. `caret` makes `^` the
-    /// separator instead of GS (the reference engine's notation for FNC1).
-    pub(crate) fn element_string(&mut self, start: usize, caret: bool) -> Result<(), ParseError> {
-        let input = self.input;
+    /// Extracts an element string (`0109…10ABC<GS>21…`) from `input[start..end]`. `caret` makes
+    /// `^` the separator instead of GS (the reference engine's notation for FNC1).
+    pub(crate) fn element_string(
+        &mut self,
+        start: usize,
+        end: usize,
+        caret: bool,
+    ) -> Result<(), ParseError> {
+        let input = &self.input[..end];
         let sep = if caret { b'^' } else { GS };
-        let end = input.len();
         let mut p = start;
+        if caret && p < end && input[p] == b'^' {
+            // `^` notation starts with the FNC1 in first position: not a stray separator.
+            p += 1;
+        }
         if p < end && input[p] == sep {
             while p < end && input[p] == sep {
                 p += 1;
@@ -388,11 +399,12 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    /// Bracketed data: `(01)09506000134352(17)261231(10)ABC`, `\(` for a data bracket.
-    pub(crate) fn bracketed(&mut self) -> Result<(), ParseError> {
-        let input = self.input;
-        let end = input.len();
-        let mut p = 0usize;
+    /// Bracketed data in `input[start..end]`: `(01)09506000134352(17)261231(10)ABC`, `\(` for a
+    /// data bracket.
+    pub(crate) fn bracketed(&mut self, start: usize, end: usize) -> Result<(), ParseError> {
+        let input = &self.input[..end];
+        let first = self.raws.len();
+        let mut p = start;
         while p < end {
             if input[p] != b'(' {
                 return Err(err(
@@ -472,10 +484,10 @@ impl<'a> Ctx<'a> {
             self.push(raw)?;
             p = vend;
         }
-        if self.raws.is_empty() {
-            return Err(err(ErrorKind::Empty, "no data", None, None));
+        if self.raws.len() == first {
+            return Err(err(ErrorKind::Empty, "no data", None, Some((start, end))));
         }
-        for i in 0..self.raws.len() {
+        for i in first..self.raws.len() {
             let raw = self.raws[i];
             self.validate(&raw)?;
         }
@@ -550,7 +562,7 @@ impl<'a> Ctx<'a> {
             span: (start, start + digits),
         })?;
         if let Some(cc) = composite {
-            self.element_string(cc, false)?;
+            self.element_string(cc, input.len(), false)?;
         }
         Ok(())
     }
@@ -653,6 +665,7 @@ impl<'a> Ctx<'a> {
             symbology: None,
             elements: Vec::with_capacity(self.raws.len()),
             warnings: Vec::new(),
+            dl_path_len: 0,
         };
         self.finish_into(symbology, &mut out);
         out
@@ -666,6 +679,7 @@ impl<'a> Ctx<'a> {
         let input_text = std::str::from_utf8(self.input).ok();
         let scratch_text = std::str::from_utf8(&self.scratch).ok();
         out.elements.truncate(self.raws.len());
+        out.dl_path_len = self.dl_path_len;
         for (i, raw) in self.raws.iter().enumerate() {
             let text = match raw.value {
                 Loc::Input(s, e) => input_text.and_then(|t| t.get(s..e)),

@@ -140,7 +140,7 @@ proptest! {
 
     #[test]
     fn bracketed_round_trips(elements in message()) {
-        let m = Gs1Message { symbology: None, elements, warnings: vec![] };
+        let m = Gs1Message { symbology: None, elements, warnings: vec![], dl_path_len: 0 };
         let back = parse(m.hri().as_bytes(), &ParseOptions::default());
         prop_assert!(back.is_ok(), "{}: {:?}", m.hri(), back);
         prop_assert_eq!(back.unwrap().elements, m.elements);
@@ -148,7 +148,7 @@ proptest! {
 
     #[test]
     fn element_string_round_trips(elements in message()) {
-        let m = Gs1Message { symbology: None, elements, warnings: vec![] };
+        let m = Gs1Message { symbology: None, elements, warnings: vec![], dl_path_len: 0 };
         let data = format!("\u{1d}{}", m.element_string());
         let back = parse(data.as_bytes(), &ParseOptions::default());
         prop_assert!(back.is_ok(), "{:?}: {:?}", data, back);
@@ -157,7 +157,7 @@ proptest! {
 
     #[test]
     fn scanner_data_round_trips(elements in message(), sym in prop::sample::select(vec!["]d2", "]C1", "]Q3", "]e0", "]J1"])) {
-        let m = Gs1Message { symbology: Some(sym.into()), elements, warnings: vec![] };
+        let m = Gs1Message { symbology: Some(sym.into()), elements, warnings: vec![], dl_path_len: 0 };
         let data = m.scanner_data(sym).unwrap();
         let back = parse(data.as_bytes(), &ParseOptions::default());
         prop_assert!(back.is_ok(), "{:?}: {:?}", data, back);
@@ -168,7 +168,7 @@ proptest! {
 
     #[test]
     fn digital_link_round_trips(elements in message()) {
-        let m = Gs1Message { symbology: None, elements, warnings: vec![] };
+        let m = Gs1Message { symbology: None, elements, warnings: vec![], dl_path_len: 0 };
         if let Ok(uri) = m.digital_link("https://example.com/some/stem") {
             let back = parse(uri.as_bytes(), &ParseOptions::default());
             prop_assert!(back.is_ok(), "{}: {:?}", uri, back);

@@ -54,6 +54,7 @@ pub(crate) fn element_string(index: &AiIndex, elements: &[Element]) -> String {
 pub(crate) fn scanner_data(
     index: &AiIndex,
     elements: &[Element],
+    dl_path_len: usize,
     symbology: &str,
 ) -> Result<String, RenderError> {
     match symbology {
@@ -90,8 +91,8 @@ pub(crate) fn scanner_data(
             }
             Ok(out)
         }
-        "]Q1" | "]d1" | "]J0" | "]C0" => {
-            let uri = digital_link::render(index, elements, DEFAULT_STEM)?;
+        "]Q1" | "]d1" | "]J0" => {
+            let uri = digital_link::render(index, elements, dl_path_len, DEFAULT_STEM)?;
             Ok(format!("{symbology}{uri}"))
         }
         other => Err(RenderError::Symbology(format!(

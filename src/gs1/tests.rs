@@ -307,6 +307,8 @@ fn plain_data_is_not_gs1_and_keeps_its_symbology() {
     for (input, sym) in [
         ("]Q1 hello", "]Q1"),
         ("]C0ABC123", "]C0"),
+        // Code 128 is no Digital Link carrier (scandata.c: "Unsupported symbology identifier").
+        ("]C0https://id.gs1.org/01/09506000134352", "]C0"),
         ("]d1TESTING", "]d1"),
         ("]Q1HtTps://example.com/01/12312312312333", "]Q1"),
         ("]A0CODE39", "]A0"),
@@ -576,6 +578,10 @@ fn digital_link_rendering_matches_the_reference() {
         ("https://example.com", "(01)12312312312326(235)TPX9526064(99)000001(22)ABC(95)INT", None),
         ("https://example.com", "(01)12312312312326(22)ABC(10)DEF(99)000001(235)TPX9526064(95)INT", None),
         ("https://example.com/", "(01)12312312312326", Some("https://example.com/01/12312312312326")),
+        // Ties between qualifier sequences go to the lexically first ("01 10" before "01 235"),
+        // whatever the input order; (235) is then no data attribute (dl.c).
+        ("https://example.com", "(01)12312312312326(235)ABC(10)DEF", None),
+        ("https://example.com", "^0112312312312326235ABC^10DEF", None),
     ];
     for &(stem, input, expect) in cases {
         let m = parse(input.as_bytes(), &opts()).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -591,6 +597,119 @@ fn digital_link_rendering_matches_the_reference() {
         m.digital_link("https://example.com").unwrap(),
         "https://example.com/01/12312312312326/235/ABC?10=DEF"
     );
+    assert_eq!(m.dl_path_len, 2);
+}
+
+#[test]
+fn composite_data_in_the_reference_notation() {
+    // Linear component `|` 2D component, in bracketed and `^` notation (gs1encoders.c,
+    // setAIdataStr/setDataStr): the elements of both, validated as one message.
+    let cases: &[(bool, &str, &str)] = &[
+        (
+            true,
+            "(01)12312312312333(10)ABC123|(99)COMPOSITE",
+            "^011231231231233310ABC123^99COMPOSITE",
+        ),
+        (
+            true,
+            "(01)12312312312333|(10)ABC123",
+            "^011231231231233310ABC123",
+        ),
+        (
+            true,
+            "^011231231231233310ABC123|^99XYZ(TM)_CORP",
+            "^011231231231233310ABC123^99XYZ(TM)_CORP",
+        ),
+        (
+            true,
+            "^011231231231233310ABC123^99TESTING|^98COMPOSITE^97XYZ",
+            "",
+        ),
+        (true, "^0100416000336108|^99COMPOSITE^98XYZ", ""),
+        (false, "(01)12312312312333|", ""),
+        (false, "(01)12312312312333|10ABC", ""),
+        (false, "^0112312312312333|", ""),
+        (false, "^0112312312312333|99ABC", ""),
+        (false, "^0112312312312333|^99A|^98B", ""),
+        (false, "(01)12312312312333|(99)A|(98)B", ""),
+        (false, "^0112312312312334|^99ABC", ""),
+        (false, "^0112312312312333|^99A\u{1d}", ""),
+    ];
+    check(cases, &opts());
+    let m = parse(b"^011231231231233310ABC123|^99COMPOSITE", &opts()).unwrap();
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    // Associations are judged over both components.
+    assert!(parse(b"(10)ABC|(01)12345678901231", &strict()).is_ok());
+    assert!(parse(b"(01)12345678901231|(02)12345678901231", &strict()).is_err());
+}
+
+#[test]
+fn the_reference_engines_limits() {
+    // Input length (gs1encoders.c, scandata.c: MAX_DATA = 8191).
+    let uri = |n: usize| format!("https://{}/01/09506000134352", "a".repeat(n));
+    assert!(parse(uri(8191 - 26).as_bytes(), &opts()).is_ok());
+    let e = parse(uri(8192 - 26).as_bytes(), &opts()).unwrap_err();
+    assert_eq!(e.kind, "too_long");
+    let scan = format!("]Q1{}", uri(8190 - 26));
+    assert!(parse(scan.as_bytes(), &opts()).is_ok());
+    let scan = format!("]Q1{}", uri(8191 - 26));
+    let e = parse(scan.as_bytes(), &opts()).unwrap_err();
+    assert_eq!(
+        (e.kind.as_str(), e.symbology.as_deref()),
+        ("too_long", Some("]Q1"))
+    );
+    // Ignored Digital Link query parameters take AI slots too (dl.c: MAX_AIS = 64).
+    let params = |n: usize| {
+        let p: Vec<String> = (0..n).map(|i| format!("x{i}=1")).collect();
+        format!("https://a/01/09506000134352?{}", p.join("&"))
+    };
+    assert!(parse(params(63).as_bytes(), &opts()).is_ok());
+    let e = parse(params(64).as_bytes(), &opts()).unwrap_err();
+    assert_eq!(e.kind, "too_many_ais");
+    // A trailing '&' is an empty parameter there, and takes a slot too.
+    assert!(parse(format!("{}&&", params(62)).as_bytes(), &opts()).is_ok());
+    assert!(parse(format!("{}&&", params(63)).as_bytes(), &opts()).is_err());
+    assert!(parse(format!("{}&&x=1", params(62)).as_bytes(), &opts()).is_ok());
+}
+
+/// Element strings against the reference's, from a file of `bracketed\t^element string` lines
+/// written by `scripts/gs1-reference-diff/element_strings.py`:
+/// `GS1_REFERENCE_ELEMENT_STRINGS=pairs.tsv cargo test --lib gs1 -- --ignored`.
+#[test]
+#[ignore = "needs a file from scripts/gs1-reference-diff"]
+fn element_strings_match_the_reference_file() {
+    let path = std::env::var("GS1_REFERENCE_ELEMENT_STRINGS")
+        .expect("GS1_REFERENCE_ELEMENT_STRINGS names the pairs file");
+    let text = std::fs::read_to_string(&path).expect("readable pairs file");
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for line in text.lines() {
+        let Some((input, expect)) = line.split_once('\t') else {
+            continue;
+        };
+        n += 1;
+        match parse(input.as_bytes(), &opts()) {
+            Ok(m) if caret(&m) == expect => {}
+            Ok(m) => failures.push(format!("{input}: {} != {expect}", caret(&m))),
+            Err(e) => failures.push(format!("{input}: rejected ({})", e.kind)),
+        }
+    }
+    assert!(n > 0, "no pairs in {path}");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn caret_notation_starts_with_fnc1_and_is_not_a_stray_separator() {
+    let m = parse(b"^0109506000134352", &opts()).unwrap();
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+    // A second one is the documented leading-separator repair.
+    let m = parse(b"^^0109506000134352", &opts()).unwrap();
+    assert!(m.warnings.iter().any(|w| w.contains("leading")));
 }
 
 #[test]
