@@ -18,6 +18,7 @@
 //! symbol data never appears in logs above debug level (wristbands carry NHS numbers).
 
 pub mod confirm;
+pub mod databar_limited;
 pub mod normalize;
 pub mod preprocess;
 pub mod rxing_backend;
@@ -45,7 +46,8 @@ pub enum Format {
     Code128,
     /// GS1 DataBar Omnidirectional and Stacked (DataBar-14).
     DataBar,
-    /// GS1 DataBar Limited (zxing-cpp only; rxing has no reader for it).
+    /// GS1 DataBar Limited (rxing has no reader for it; the rxing backend uses
+    /// [`databar_limited`], ported from zxing-cpp).
     DataBarLimited,
     /// GS1 DataBar Expanded and Expanded Stacked.
     DataBarExpanded,
