@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use gs1_gateway::decode::{self, normalize, Decoder, DecoderKind, FormatSet, FrameOutcome, Symbol};
+use gs1_gateway::decode::{self, normalize, Decoder, DecoderKind, FormatSet, Strategy, Symbol};
 use image::{imageops, GrayImage};
 
 #[derive(Default, Clone, Copy)]
@@ -134,19 +134,6 @@ fn rotated(img: &GrayImage, degrees: u32) -> GrayImage {
         270 => imageops::rotate270(img),
         _ => img.clone(),
     }
-}
-
-fn merge(fast: &FrameOutcome, thorough: &FrameOutcome) -> (Vec<Symbol>, usize) {
-    let mut symbols = fast.symbols.clone();
-    for s in &thorough.symbols {
-        if !symbols
-            .iter()
-            .any(|o| o.symbology == s.symbology && o.data == s.data)
-        {
-            symbols.push(s.clone());
-        }
-    }
-    (symbols, fast.rejected.len() + thorough.rejected.len())
 }
 
 fn classify(
@@ -323,7 +310,7 @@ fn main() {
             for (photo, img) in photos.iter().zip(&images) {
                 for &rotation in &rotations {
                     let img = rotated(img, rotation);
-                    let fast = decoder.fast(&img).expect("decode");
+                    let fast = decoder.decode(&img, Strategy::FastOnly).expect("decode");
                     let t = classify(
                         photo,
                         rotation,
@@ -334,8 +321,9 @@ fn main() {
                         None,
                     );
                     rows.entry((photo.set.clone(), 0)).or_default().add(&t);
-                    let thorough = decoder.thorough(&img).expect("decode");
-                    let (symbols, rejected) = merge(&fast, &thorough);
+                    // Exactly what `gs1-gateway decode` does without `--fast`.
+                    let both = decoder.decode(&img, Strategy::Both).expect("decode");
+                    let (symbols, rejected) = (both.symbols, both.rejected.len());
                     let t = classify(
                         photo,
                         rotation,
