@@ -645,9 +645,9 @@ impl Decoder {
     }
 
     /// Runs the passes `strategy` asks for and merges their symbols. With [`Strategy::Both`]
-    /// (still images) an EAN/UPC symbol is not reported when different data (another EAN/UPC
-    /// number, or any other symbol) was read at the same place, in these passes or in three
-    /// further EAN/UPC views of the image (see
+    /// (still images) an EAN/UPC symbol is not reported when another EAN/UPC number (for UPC-E:
+    /// any other symbol) was read at the same place, in these passes or in three further EAN/UPC
+    /// views of the image (see
     /// `ean_upc_views`): one of the two is a misread and nothing says which. The camera relies on
     /// two-frame confirmation instead.
     pub fn decode(
@@ -677,10 +677,12 @@ impl Decoder {
         let mut rejected = fast.rejected;
         rejected.append(&mut thorough.rejected);
         if strategy == Strategy::Both && symbols.iter().any(|s| s.format.is_ean_upc()) {
-            // Any other symbol counts: UPC-E ghosts appear on GS1 DataBar symbols.
-            let mut seen: Vec<(String, Vec<u8>, Bounds)> = symbols
+            let mut seen: Vec<(Format, String, Vec<u8>, Bounds)> = symbols
                 .iter()
-                .map(|s| (s.symbology.clone(), s.data.clone(), Bounds::of(&s.points)))
+                .map(|s| {
+                    let b = Bounds::of(&s.points);
+                    (s.format, s.symbology.clone(), s.data.clone(), b)
+                })
                 .collect();
             let views = self.ean_upc_views(image)?;
             seen.extend(views.iter().flatten().cloned());
@@ -689,8 +691,13 @@ impl Decoder {
                     return true;
                 }
                 let mine = Bounds::of(&s.points);
-                let mut conflict = seen.iter().any(|(id, data, other)| {
-                    (*id != s.symbology || *data != s.data) && mine.near(other)
+                // Another EAN/UPC number at the same place contradicts it; so does any other
+                // symbol for UPC-E, which rxing pieces out of GS1 DataBar symbols. A GS1-128 or
+                // DataMatrix beside an EAN-13 is normal on a pack and does not count.
+                let mut conflict = seen.iter().any(|(format, id, data, other)| {
+                    (format.is_ean_upc() || s.format == Format::UpcE)
+                        && (*id != s.symbology || *data != s.data)
+                        && mine.near(other)
                 });
                 // An EAN-8 (guard, 4 digits, guard, 4 digits, guard) can be pieced out of a
                 // damaged EAN-13/UPC-A whose real number no view reads (measured: a UPC-A under
@@ -700,7 +707,7 @@ impl Decoder {
                         .iter()
                         .filter(|v| {
                             v.iter()
-                                .any(|(id, data, _)| *id == s.symbology && *data == s.data)
+                                .any(|(_, id, data, _)| *id == s.symbology && *data == s.data)
                         })
                         .count();
                     conflict |= views_with_it < 2;
@@ -728,7 +735,7 @@ impl Decoder {
 }
 
 impl Decoder {
-    /// The EAN/UPC symbols (symbology, data, where) of each of three views of a still image: as it
+    /// The EAN/UPC symbols (format, symbology, data, where) of each of three views of a still image: as it
     /// is (fast settings), contrast-stretched (thorough settings), and stretched at twice the
     /// size. Measured on real photos (hardware-fixtures/photos), both backends turn a blurred,
     /// small or damaged EAN/UPC symbol into another check-digit-valid number on some rows (a
@@ -737,7 +744,7 @@ impl Decoder {
     fn ean_upc_views(
         &mut self,
         image: &GrayImage,
-    ) -> Result<Vec<Vec<(String, Vec<u8>, Bounds)>>, DecodeError> {
+    ) -> Result<Vec<Vec<(Format, String, Vec<u8>, Bounds)>>, DecodeError> {
         let formats = FormatSet::new(self.formats.iter().filter(|f| f.is_ean_upc()));
         let stretched = preprocess::contrast_stretch(image);
         let base = stretched.as_ref().unwrap_or(image);
@@ -753,7 +760,7 @@ impl Decoder {
             for s in finish(found, Pass::Thorough).symbols {
                 let mut b = Bounds::of(&s.points);
                 b.scale(scale);
-                view.push((s.symbology, s.data, b));
+                view.push((s.format, s.symbology, s.data, b));
             }
             views.push(view);
         }
