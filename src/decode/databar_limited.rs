@@ -298,9 +298,10 @@ pub fn scan(
     let step = (h / if thorough { 256 } else { 32 }).max(1);
     let max_lines = if thorough { h } else { 15 };
     let middle = h / 2;
-    // data -> (first hit, rows that gave it)
-    let mut seen: Vec<(Vec<u8>, [(f32, f32); 2], Vec<i64>)> = Vec::new();
-    let mut read_row = |y: i64, seen: &mut Vec<(Vec<u8>, [(f32, f32); 2], Vec<i64>)>| -> bool {
+    // Each symbol read so far: data, the line it was first read on, the rows that gave it.
+    type Seen = Vec<(Vec<u8>, [(f32, f32); 2], Vec<i64>)>;
+    let mut seen: Seen = Vec::new();
+    let mut read_row = |y: i64, seen: &mut Seen| -> bool {
         let Some(pixels) = row(y as u32) else {
             return false;
         };

@@ -677,7 +677,7 @@ impl Decoder {
         let mut rejected = fast.rejected;
         rejected.append(&mut thorough.rejected);
         if strategy == Strategy::Both && symbols.iter().any(|s| s.format.is_ean_upc()) {
-            let mut seen: Vec<(Format, String, Vec<u8>, Bounds)> = symbols
+            let mut seen: Vec<Seen> = symbols
                 .iter()
                 .map(|s| {
                     let b = Bounds::of(&s.points);
@@ -741,10 +741,7 @@ impl Decoder {
     /// small or damaged EAN/UPC symbol into another check-digit-valid number on some rows (a
     /// mod-10 check digit misses one wrong digit pattern in ten); the real number then shows up
     /// in another view, or in the same one, at the same place.
-    fn ean_upc_views(
-        &mut self,
-        image: &GrayImage,
-    ) -> Result<Vec<Vec<(Format, String, Vec<u8>, Bounds)>>, DecodeError> {
+    fn ean_upc_views(&mut self, image: &GrayImage) -> Result<Vec<Vec<Seen>>, DecodeError> {
         let formats = FormatSet::new(self.formats.iter().filter(|f| f.is_ean_upc()));
         let stretched = preprocess::contrast_stretch(image);
         let base = stretched.as_ref().unwrap_or(image);
@@ -767,6 +764,9 @@ impl Decoder {
         Ok(views)
     }
 }
+
+/// A symbol read somewhere in a still image: format, symbology identifier, data, where.
+type Seen = (Format, String, Vec<u8>, Bounds);
 
 /// The bounding box of a symbol's points (a scan line for linear symbols from rxing).
 #[derive(Debug, Clone, Copy)]
