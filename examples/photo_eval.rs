@@ -195,6 +195,7 @@ fn classify(
             } else if symbols.is_empty() {
                 t.not_found = 1;
                 if verbose {
+                    keep("notfound");
                     println!("    [{label}] not found {name} (rejected {rejected})");
                 }
             } else {
@@ -256,7 +257,8 @@ fn arg_value(args: &[String], name: &str) -> Option<String> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "--verbose");
-    // Writes each misread or false-positive image (as rotated) there, to look at.
+    // Writes each misread or false-positive image (as rotated) there, to look at; with
+    // --verbose the images not read too.
     let save_dir = arg_value(&args, "--save").map(PathBuf::from);
     // Prints which thorough-pass step gives each misread or false positive.
     let explain_misreads = args.iter().any(|a| a == "--explain");
