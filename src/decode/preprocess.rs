@@ -116,6 +116,33 @@ pub fn upscale_double(image: &GrayImage) -> GrayImage {
     )
 }
 
+/// Surrounds the image with a border of `border` pixels of the image's light level (its 99th
+/// percentile): a quiet zone for symbols cropped tight against the image edge, which rxing's
+/// DataMatrix detector (it searches outwards for a white rectangle) does not find otherwise.
+pub fn pad(image: &GrayImage, border: u32) -> GrayImage {
+    let mut hist = [0u64; 256];
+    for p in image.as_raw() {
+        hist[usize::from(*p)] += 1;
+    }
+    let total: u64 = hist.iter().sum();
+    let mut acc = 0;
+    let mut light = 255u8;
+    for (v, n) in hist.iter().enumerate() {
+        acc += n;
+        if acc * 100 >= total * 99 {
+            light = v as u8;
+            break;
+        }
+    }
+    let mut out = GrayImage::from_pixel(
+        image.width() + 2 * border,
+        image.height() + 2 * border,
+        image::Luma([light]),
+    );
+    image::imageops::replace(&mut out, image, i64::from(border), i64::from(border));
+    out
+}
+
 /// Rotates by `degrees` (counter-clockwise, about the centre) onto a canvas large enough for
 /// the whole image, filling with the image's median grey so no artificial edge appears. Returns
 /// the rotated image and a function mapping its pixel coordinates back to the original.
@@ -219,6 +246,10 @@ mod tests {
         assert_eq!(downscale_half(&img).unwrap().dimensions(), (50, 25));
         assert!(downscale_half(&GrayImage::new(1, 1)).is_none());
         assert_eq!(upscale_double(&img).dimensions(), (202, 102));
+        let padded = pad(&img, 3);
+        assert_eq!(padded.dimensions(), (107, 57));
+        assert_eq!(padded.get_pixel(0, 0).0[0], 198);
+        assert_eq!(padded.get_pixel(3, 3), img.get_pixel(0, 0));
         assert_eq!(
             invert(&GrayImage::from_pixel(1, 1, image::Luma([10]))).as_raw(),
             &[245]

@@ -11,7 +11,8 @@
 //! - `helpers::detect_in_luma*` silently force TryHarder, so the readers are driven directly.
 //! - The DataBar Expanded reader of the 0.9.3 release misses most symbols that carry a GTIN (a
 //!   false finder pattern inside the data characters); the build patches it
-//!   (`vendor/PATCHES.md`). There is no DataBar Limited reader.
+//!   (`vendor/PATCHES.md`). There is no DataBar Limited reader: [`super::databar_limited`]
+//!   (ported from zxing-cpp) reads rows of the same binarised image instead.
 
 use std::collections::HashSet;
 
@@ -24,7 +25,9 @@ use rxing::{
 };
 
 use super::normalize::{self, GS};
-use super::{Backend, Candidate, DecodeError, DecoderKind, Effort, Format, FormatSet};
+use super::{
+    databar_limited, Backend, Candidate, DecodeError, DecoderKind, Effort, Format, FormatSet,
+};
 
 /// Code 128 FNC1 codeword value.
 const CODE128_FNC1: u8 = 102;
@@ -50,7 +53,7 @@ fn rxing_formats(formats: &FormatSet) -> HashSet<BarcodeFormat> {
             Format::QrCode => Some(BarcodeFormat::QR_CODE),
             Format::Code128 => Some(BarcodeFormat::CODE_128),
             Format::DataBar => Some(BarcodeFormat::RSS_14),
-            // rxing has no DataBar Limited reader.
+            // rxing has no DataBar Limited reader; see `read_databar_limited`.
             Format::DataBarLimited => None,
             Format::DataBarExpanded => Some(BarcodeFormat::RSS_EXPANDED),
             Format::Ean13 => Some(BarcodeFormat::EAN_13),
@@ -73,8 +76,12 @@ impl Backend for RxingBackend {
         effort: Effort,
     ) -> Result<Vec<Candidate>, DecodeError> {
         let possible = rxing_formats(formats);
+        let mut out = Vec::new();
+        if formats.contains(Format::DataBarLimited) {
+            out.extend(read_databar_limited(image, effort)?);
+        }
         if possible.is_empty() {
-            return Ok(Vec::new());
+            return Ok(out);
         }
         let hints = DecodeHints {
             PossibleFormats: Some(possible),
@@ -94,11 +101,53 @@ impl Backend for RxingBackend {
         let results = reader
             .decode_multiple_with_hints(&mut bitmap, &hints)
             .unwrap_or_default();
-        Ok(results
-            .iter()
-            .filter_map(|r| normalise(r, formats))
-            .collect())
+        out.extend(results.iter().filter_map(|r| normalise(r, formats)));
+        Ok(out)
     }
+}
+
+/// DataBar Limited symbols along rows of the image binarised as rxing does for its row readers
+/// (and, in the thorough pass, along columns too).
+fn read_databar_limited(image: &GrayImage, effort: Effort) -> Result<Vec<Candidate>, DecodeError> {
+    let thorough = effort == Effort::Thorough;
+    let mut out = Vec::new();
+    let turned;
+    let mut views = vec![(image, false)];
+    if thorough {
+        turned = image::imageops::rotate90(image);
+        views.push((&turned, true));
+    }
+    for (img, is_turned) in views {
+        let source =
+            Luma8Source::new_with_slice(img.as_raw(), img.width(), img.height()).map_err(|e| {
+                DecodeError::Backend {
+                    backend: DecoderKind::Rxing,
+                    message: e.to_string(),
+                }
+            })?;
+        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        let width = img.width();
+        let hits = databar_limited::scan(width, img.height(), thorough, |y| {
+            let row = bitmap.get_black_row(y as usize).ok()?;
+            Some((0..width as usize).map(|x| row.get(x)).collect())
+        });
+        for hit in hits {
+            // rotate90 turns pixel (x, y) of the original into (h - 1 - y, x).
+            let h = image.height() as f32;
+            let points = hit
+                .line
+                .iter()
+                .map(|&(x, y)| if is_turned { (y, h - 1.0 - x) } else { (x, y) })
+                .collect();
+            out.push(Candidate {
+                format: Format::DataBarLimited,
+                symbology: "]e0".to_owned(),
+                data: hit.data,
+                points,
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn symbology_modifier(r: &RXingResult) -> Option<u8> {

@@ -61,6 +61,12 @@ impl UPCEANReader for EAN8Reader {
         }
 
         let middleRange = self.findGuardPattern(row, rowOffset, true, &MIDDLE_PATTERN)?;
+        // PATCH(gs1-gateway): the middle guard must follow the last left-half digit; the search
+        // used to skip digits to a later guard (an EAN-8 "read" inside a UPC-A). See
+        // vendor/PATCHES.md.
+        if middleRange[0] != row.getNextUnset(rowOffset) {
+            return Err(Exceptions::NOT_FOUND);
+        }
         rowOffset = middleRange[1];
 
         let mut x = 0;

@@ -15,7 +15,7 @@
  */
 
 use crate::{
-    Binarizer, BinaryBitmap, DecodeHints, Exceptions, LuminanceSource, RXingResult,
+    BarcodeFormat, Binarizer, BinaryBitmap, DecodeHints, Exceptions, LuminanceSource, RXingResult,
     RXingResultMetadataType, RXingResultMetadataValue, Reader,
     common::{BitArray, Result},
     point,
@@ -82,6 +82,11 @@ pub trait OneDReader: Reader {
         };
 
         let middle = height / 2;
+        // PATCH(gs1-gateway): a row result is returned only once a second row gives the same
+        // format and text, as in zxing-cpp (`minLineCount` 2): the rows next to the first one
+        // (±1, ±2) are decoded at once, later rows of the scan count too. DataBar results are
+        // exempt (their readers combine rows themselves). See vendor/PATCHES.md.
+        let mut unconfirmed: Vec<RXingResult> = Vec::new();
         for x in 0..max_lines {
             // Scanning from the middle out. Determine which row we're looking at next:
             let row_steps_above_or_below = x.div_ceil(2);
@@ -138,7 +143,34 @@ pub trait OneDReader: Reader {
                         points[1] = point(width as f32 - points[1].x - 1.0, points[1].y);
                     }
                 }
-                return Ok(result);
+                if matches!(
+                    result.getBarcodeFormat(),
+                    BarcodeFormat::RSS_14 | BarcodeFormat::RSS_EXPANDED
+                ) || unconfirmed.iter().any(|u| same_symbol(u, &result))
+                {
+                    return Ok(result);
+                }
+                for check in [-1isize, 1, -2, 2] {
+                    let check_row = row_number + check;
+                    if check_row < 0 || check_row >= height as isize {
+                        continue;
+                    }
+                    let Ok(check_bits) = image.get_black_row(check_row as usize) else {
+                        continue;
+                    };
+                    let mut check_bits = check_bits.into_owned();
+                    for check_attempt in 0..2 {
+                        if check_attempt == 1 {
+                            check_bits.reverse();
+                        }
+                        if let Ok(other) = self.decode_row(check_row as u32, &check_bits, &hints) {
+                            if same_symbol(&other, &result) {
+                                return Ok(result);
+                            }
+                        }
+                    }
+                }
+                unconfirmed.push(result);
             }
         }
 
@@ -178,6 +210,11 @@ pub trait OneDReader: Reader {
 
         self.decode_row(rowNumber, &new_row, hints)
     }
+}
+
+/// PATCH(gs1-gateway): two row results are the same symbol (see `_do_decode`).
+fn same_symbol(a: &RXingResult, b: &RXingResult) -> bool {
+    a.getBarcodeFormat() == b.getBarcodeFormat() && a.getText() == b.getText()
 }
 
 // Add a buffer on either side of the row to mimic a quiet zone. This may not exist in a "pure barcode"

@@ -77,7 +77,12 @@ impl UPCEANReader for UPCEReader {
     }
 
     fn decodeEnd(&self, row: &crate::common::BitArray, endStart: usize) -> Result<[usize; 2]> {
-        self.findGuardPattern(row, endStart, true, &MIDDLE_END_PATTERN)
+        let range = self.findGuardPattern(row, endStart, true, &MIDDLE_END_PATTERN)?;
+        // PATCH(gs1-gateway): the end guard must follow the last digit (see ean_8_reader.rs).
+        if range[0] != row.getNextUnset(endStart) {
+            return Err(Exceptions::NOT_FOUND);
+        }
+        Ok(range)
     }
 }
 

@@ -70,7 +70,10 @@ pub trait UPCEANReader: OneDReader {
             // Make sure there is a quiet zone at least as big as the start pattern before the barcode.
             // If this check would run off the left edge of the image, do not accept this barcode,
             // as it is very likely to be a false positive.
-            let quietStart = start as isize - (nextStart as isize - start as isize);
+            // PATCH(gs1-gateway): six modules (twice the 3-module start guard), as zxing-cpp
+            // requires; with three, a start guard inside another EAN/UPC symbol (whose spaces
+            // are up to four modules wide) passed. See vendor/PATCHES.md.
+            let quietStart = start as isize - 2 * (nextStart as isize - start as isize);
             if quietStart >= 0 {
                 foundStart = row.isRange(quietStart as usize, start, false)?;
             }
@@ -131,6 +134,25 @@ pub trait UPCEANReader: OneDReader {
         let end = endRange[1];
         let quietEnd = end + (end - endRange[0]);
         if quietEnd >= row.get_size() || !row.isRange(end, quietEnd, false)? {
+            return Err(Exceptions::NOT_FOUND);
+        }
+
+        // PATCH(gs1-gateway): the guards must be as wide as the whole symbol says (3 modules of
+        // 95 for EAN-13/UPC-A, of 67 for EAN-8; UPC-E: 3 and 6 of 51). Digits are matched one by
+        // one, each against its own width, so a "symbol" pieced together from parts of a damaged
+        // one (an EAN-8 inside a UPC-A under glare) passed. See vendor/PATCHES.md.
+        let (modules, end_modules) = match self.getBarcodeFormat() {
+            BarcodeFormat::EAN_8 => (67.0, 3.0),
+            BarcodeFormat::UPC_E => (51.0, 6.0),
+            _ => (95.0, 3.0),
+        };
+        let module = (endRange[1] - startGuardRange[0]) as f32 / modules;
+        let plausible = |width: usize, n: f32| {
+            (0.5 * n * module..=1.5 * n * module + 1.0).contains(&(width as f32))
+        };
+        if !plausible(startGuardRange[1] - startGuardRange[0], 3.0)
+            || !plausible(endRange[1] - endRange[0], end_modules)
+        {
             return Err(Exceptions::NOT_FOUND);
         }
 
@@ -223,7 +245,12 @@ pub trait UPCEANReader: OneDReader {
     }
 
     fn decodeEnd(&self, row: &BitArray, endStart: usize) -> Result<[usize; 2]> {
-        self.findGuardPattern(row, endStart, false, &START_END_PATTERN)
+        let range = self.findGuardPattern(row, endStart, false, &START_END_PATTERN)?;
+        // PATCH(gs1-gateway): the end guard must follow the last digit (see ean_8_reader.rs).
+        if range[0] != row.getNextSet(endStart) {
+            return Err(Exceptions::NOT_FOUND);
+        }
+        Ok(range)
     }
 
     fn findGuardPattern<const N: usize>(
