@@ -146,8 +146,13 @@ fn normalise(
             "]E0".to_owned()
         }
         Format::UpcE => {
-            let upca = normalize::upce_to_upca(&data)?;
-            data = [b"0".as_slice(), &upca].concat();
+            // zxing-cpp 3 already transmits UPC-E expanded, as 13 digits (as a scanner does
+            // under ]E0); older releases gave the 8-digit UPC-E.
+            data = match data.len() {
+                13 => data,
+                12 => [b"0".as_slice(), &data].concat(),
+                _ => [b"0".as_slice(), &normalize::upce_to_upca(&data)?].concat(),
+            };
             "]E0".to_owned()
         }
         Format::DataBar | Format::DataBarLimited => {
@@ -170,4 +175,26 @@ fn normalise(
         data,
         points,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upc_e_is_transmitted_expanded_in_every_text_form() {
+        // zxing-cpp 3.1 (measured on hardware-fixtures/photos/upce-1/1.png): 13 digits.
+        for text in [&b"0012345000065"[..], b"012345000065", b"01234565"] {
+            let c = normalise(Format::UpcE, "]E0".into(), text.to_vec(), vec![])
+                .expect("UPC-E text is normalised");
+            assert_eq!(c.symbology, "]E0");
+            assert_eq!(
+                c.data,
+                b"0012345000065",
+                "from {:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        assert!(normalise(Format::UpcE, "]E0".into(), b"0123".to_vec(), vec![]).is_none());
+    }
 }
