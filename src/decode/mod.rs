@@ -595,7 +595,8 @@ impl Decoder {
     }
 
     /// The thorough pass: contrast stretch, inversion, rotations for linear symbols, a 2×
-    /// pyramid level and (images up to 1024 px) a white border for 2D symbols, each with the
+    /// pyramid level, (images up to 1024 px) a white border for 2D symbols and, for rxing, a
+    /// half-size level, each with the
     /// backend's "try harder"; later steps run only while nothing was found. Costs several fast passes; the camera source bounds its rate.
     pub fn thorough(&mut self, image: &GrayImage) -> Result<FrameOutcome, DecodeError> {
         check_size(image)?;
@@ -659,6 +660,20 @@ impl Decoder {
                 }
             }
             found.extend(more);
+        }
+        if found.is_empty() && self.backend.kind() == DecoderKind::Rxing {
+            // Large, noisy symbols (photos close up) binarise better at half size. zxing-cpp
+            // downscales by itself (`try_downscale`); rxing does not. Real photos, rxing:
+            // +7 QR Code and +6 EAN-13 decodes of 2,652, no misread, no false positive.
+            if let Some(small) = preprocess::downscale_half(base) {
+                let mut more = self.backend.read(&small, &self.formats, Effort::Thorough)?;
+                for c in &mut more {
+                    for p in &mut c.points {
+                        *p = (p.0 * 2.0, p.1 * 2.0);
+                    }
+                }
+                found.extend(more);
+            }
         }
         Ok(finish(found, Pass::Thorough))
     }
