@@ -51,6 +51,10 @@ def documented_deviation(line, r, o, strict):
         if not strict and (err.startswith("It is invalid to pair")
                            or err.startswith("Required AIs")):
             return "associations-are-warnings"
+    if mode == "scan" and s[:3] == "]C0" and not r["ok"] and o["ok"]:
+        # The input contract lists ]C0 plain data as possibly a Digital Link URI; the
+        # reference rejects ]C0 (not a GS1-approved URI carrier).
+        return "c0-uri-is-read"
     if mode == "scan" and s[:3] in ("]E0", "]E4"):
         # The reference keeps the EAN/UPC primary as plain data (no AI); ours reads it as (01).
         return "ean-primary-is-01"

@@ -23,7 +23,7 @@
 //! |---|---|
 //! | `]C1` GS1-128, `]d2` GS1 DataMatrix, `]Q3` GS1 QR, `]e0` GS1 DataBar/composite, `]J1` GS1 DotCode | element string, GS (0x1D) = FNC1 |
 //! | `]E0` EAN-13/UPC-A/UPC-E, `]E4` EAN-8 | the GTIN, as AI (01) padded to 14 digits; `\|]e0…` adds a composite component |
-//! | `]d1`, `]Q1`, `]J0` (plain data) | a Digital Link URI if it starts `http://`/`https://` (either case, not mixed); otherwise error `not_gs1` carrying the symbology. GS1 Digital Link URIs are carried in Data Matrix, QR Code and DotCode only: `]C0` (plain Code 128) is `not_gs1` whatever its data, as in the reference |
+//! | `]d1`, `]Q1`, `]C0`, `]J0` (plain data) | a Digital Link URI if it starts `http://`/`https://` (either case, not mixed); otherwise error `not_gs1` carrying the symbology. Deliberate difference: the reference rejects `]C0` (GS1 approves Data Matrix, QR Code and DotCode as URI carriers); the gateway's input contract lists `]C0` plain data as possibly a URI, and a scanner that read one should not lose it |
 //! | any other `]cm` | error `not_gs1` (a valid-looking identifier) or `unsupported_symbology` |
 //! | `(` | bracketed: `(01)09506000134352(10)ABC`; `\(` is a literal bracket in data; `\|(99)…` adds a composite component |
 //! | `http://`, `https://`, `HTTP://`, `HTTPS://` | Digital Link URI ([`digital_link`] lists the rules) |
@@ -172,9 +172,8 @@ const MAX_INPUT: usize = 8191;
 
 /// Symbology identifiers whose data is a GS1 element string.
 const AI_SYMBOLOGIES: [&[u8]; 5] = [b"]C1", b"]d2", b"]Q3", b"]e0", b"]J1"];
-/// Symbology identifiers whose plain data may be a Digital Link URI (the carriers GS1 approves
-/// for it: Data Matrix, QR Code, DotCode).
-const PLAIN_SYMBOLOGIES: [&[u8]; 3] = [b"]d1", b"]Q1", b"]J0"];
+/// Symbology identifiers whose plain data may be a Digital Link URI.
+const PLAIN_SYMBOLOGIES: [&[u8]; 4] = [b"]d1", b"]Q1", b"]C0", b"]J0"];
 
 /// Parses any supported input form. See the module docs.
 pub fn parse(input: &[u8], options: &ParseOptions) -> Result<Gs1Message, ParseError> {

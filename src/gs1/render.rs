@@ -91,7 +91,7 @@ pub(crate) fn scanner_data(
             }
             Ok(out)
         }
-        "]Q1" | "]d1" | "]J0" => {
+        "]Q1" | "]d1" | "]J0" | "]C0" => {
             let uri = digital_link::render(index, elements, dl_path_len, DEFAULT_STEM)?;
             Ok(format!("{symbology}{uri}"))
         }

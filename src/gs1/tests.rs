@@ -302,13 +302,21 @@ fn scanner_data_matches_the_reference() {
     );
 }
 
+/// The input contract lists `]C0` among the plain-data identifiers whose data may be a Digital
+/// Link URI; the reference rejects it (a documented difference, see the module docs).
+#[test]
+fn a_digital_link_uri_in_plain_code_128_is_read() {
+    let m = parse(b"]C0https://id.gs1.org/01/09506000134352/10/ABC", &opts()).unwrap();
+    assert_eq!(m.symbology.as_deref(), Some("]C0"));
+    assert_eq!(m.get("01"), Some("09506000134352"));
+    assert_eq!(m.get("10"), Some("ABC"));
+}
+
 #[test]
 fn plain_data_is_not_gs1_and_keeps_its_symbology() {
     for (input, sym) in [
         ("]Q1 hello", "]Q1"),
         ("]C0ABC123", "]C0"),
-        // Code 128 is no Digital Link carrier (scandata.c: "Unsupported symbology identifier").
-        ("]C0https://id.gs1.org/01/09506000134352", "]C0"),
         ("]d1TESTING", "]d1"),
         ("]Q1HtTps://example.com/01/12312312312333", "]Q1"),
         ("]A0CODE39", "]A0"),
