@@ -300,7 +300,9 @@ async fn run_linux(
 
     use tokio::io::unix::AsyncFd;
 
-    use super::{emit, emit_status, next_feedback, wait_to_reopen, Backoff, SourceStatus};
+    use super::{
+        emit, emit_error, emit_status, next_feedback, wait_to_reopen, Backoff, SourceStatus,
+    };
 
     let mut backoff = Backoff::new(config.reconnect_initial, config.reconnect_max);
     let mut down_reported = false;
@@ -370,7 +372,7 @@ async fn run_linux(
                                     tracing::debug!(source = %config.id, "hid feedback skipped: device busy");
                                 } else {
                                     let error = SourceError::io(&config.path, &e);
-                                    if !emit(&tx, SourceEvent::Error { source_id: config.id.clone(), error }).await {
+                                    if !emit_error(&tx, &config.id, error).await {
                                         return Ok(());
                                     }
                                 }

@@ -61,7 +61,12 @@ fn element_string(bracketed: &str) -> Vec<u8> {
 }
 
 fn labels() -> Vec<Label> {
-    let tsv = std::fs::read_to_string(fixtures().join("labels.tsv")).unwrap();
+    read_labels("labels.tsv")
+}
+
+/// A label table under hardware-fixtures/camera/: name, …, element string, symbology per line.
+fn read_labels(file: &str) -> Vec<Label> {
+    let tsv = std::fs::read_to_string(fixtures().join(file)).unwrap();
     tsv.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
@@ -144,18 +149,7 @@ fn decode_clean_labels_exactly_with_each_backend() {
 /// Expanded with each GTIN encodation method, Expanded Stacked, Stacked Omnidirectional,
 /// Limited, and GS1-128 wristbands at 2 px per module.
 fn extra_labels() -> Vec<Label> {
-    let tsv = std::fs::read_to_string(fixtures().join("extra.tsv")).unwrap();
-    tsv.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let cols: Vec<&str> = l.split('\t').collect();
-            Label {
-                name: cols[0].into(),
-                data: element_string(cols[3]),
-                symbology: cols[4].into(),
-            }
-        })
-        .collect()
+    read_labels("extra.tsv")
 }
 
 #[test]

@@ -257,6 +257,19 @@ fn fast_reconnect(mut config: SerialSourceConfig) -> SerialSourceConfig {
     config
 }
 
+/// Reads exactly `n` bytes that the gateway wrote to the scanner's end of `pty` (feedback),
+/// off the async runtime: the read blocks until they arrive.
+async fn read_from_scanner(pty: &crate::util::PtyPair, n: usize) -> Vec<u8> {
+    let mut master = pty.master.try_clone().unwrap();
+    tokio::task::spawn_blocking(move || {
+        let mut buf = vec![0u8; n];
+        std::io::Read::read_exact(&mut master, &mut buf).map(|_| buf)
+    })
+    .await
+    .unwrap()
+    .unwrap()
+}
+
 #[tokio::test]
 async fn serial_pty_delivers_fixture_scans_and_writes_feedback() {
     let mut pty = pty_pair();
@@ -294,14 +307,7 @@ async fn serial_pty_delivers_fixture_scans_and_writes_feedback() {
     // Good-read feedback reaches the scanner as Honeywell's host ACK.
     fb_tx.send(Feedback::GoodRead).await.unwrap();
     fb_tx.send(Feedback::BadRead).await.unwrap();
-    let mut master = pty.master.try_clone().unwrap();
-    let ack = tokio::task::spawn_blocking(move || {
-        let mut buf = [0u8; 6];
-        std::io::Read::read_exact(&mut master, &mut buf).map(|_| buf)
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let ack = read_from_scanner(&pty, 6).await;
     assert_eq!(&ack, b"\x1b7,\x1b8,");
 
     cancel.cancel();
@@ -358,14 +364,7 @@ async fn hid_pos_source_reads_reports_and_writes_feedback_output_reports() {
     // The verdicts go back as Honeywell HID POS output report 4: good-read beep, error beep.
     fb_tx.send(Feedback::GoodRead).await.unwrap();
     fb_tx.send(Feedback::BadRead).await.unwrap();
-    let mut master = pty.master.try_clone().unwrap();
-    let written = tokio::task::spawn_blocking(move || {
-        let mut buf = [0u8; 4];
-        std::io::Read::read_exact(&mut master, &mut buf).map(|_| buf)
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let written = read_from_scanner(&pty, 4).await;
     assert_eq!(written, [0x04, 0x40, 0x04, 0x20]);
 
     cancel.cancel();
