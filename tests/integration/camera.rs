@@ -784,6 +784,13 @@ fn decode_real_photos_exactly_with_each_backend() {
     let cases: &[(&str, &str)] = &[
         ("datamatrix-1/gs1-figure-4.15.1-2-32x32.png", "]d2"),
         ("datamatrix-4/gs1-figure-4.15.1-2-44x20.png", "]d8"),
+        // GS1 DataMatrix on curved vials (zxing-cpp issue 794), a 2x2-region symbol in
+        // perspective and a distorted one: rxing read none of these before its detector was
+        // brought up to zxing-cpp 3.1's (vendor/PATCHES.md)
+        ("datamatrix-3/#794.png", "]d2"),
+        ("datamatrix-5/issue794-12-1.webp", "]d2"),
+        ("datamatrix-3/dm-2x2-#669-2.png", "]d1"),
+        ("datamatrix-1/distorted.png", "]d1"),
         ("qrcode-2/gs1-figure-4.15.1-2.png", "]Q3"),
         ("rss14-1/1.png", "]e0"),
         ("rss14-2/2.png", "]e0"),

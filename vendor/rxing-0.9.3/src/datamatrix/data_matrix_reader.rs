@@ -172,19 +172,24 @@ impl DataMatrixReader {
             points.clear();
         } else {
             //Result<DatamatrixDetectorResult, Exceptions>
+            // zxing-cpp's detector yields candidate grids lazily: decode each as it comes and
+            // stop at the first that decodes (gs1-gateway patch, see vendor/PATCHES.md).
             decoderRXingResult = if let Ok(fnd) = || -> Result<DecoderRXingResult> {
-                let detectorRXingResult =
-                    zxing_cpp_detector::detect(image.get_black_matrix(), try_harder, true)?;
-                for symbol in detectorRXingResult {
-                    let decoded = DECODER.decode(symbol.getBits());
-                    if decoded.is_ok() {
-                        points = symbol.getPoints().to_vec();
-                        return decoded;
-                    } else {
-                        continue;
-                    }
-                }
-                Err(Exceptions::NOT_FOUND)
+                let mut decoded = None;
+                zxing_cpp_detector::detect_with(
+                    image.get_black_matrix(),
+                    try_harder,
+                    true,
+                    &mut |symbol| match DECODER.decode(symbol.getBits()) {
+                        Ok(d) => {
+                            points = symbol.getPoints().to_vec();
+                            decoded = Some(d);
+                            true
+                        }
+                        Err(_) => false,
+                    },
+                );
+                decoded.ok_or(Exceptions::NOT_FOUND)
             }() {
                 fnd
             } else if try_harder {
