@@ -6,7 +6,7 @@
 //! cargo run --release --example photo_eval                          # rxing
 //! cargo run --release --features zxing-cpp --example photo_eval     # rxing and zxing-cpp
 //!   [-- --backend rxing|zxing-cpp] [--formats default|all|both] [--sets datamatrix,rss]
-//!       [--rotations 0,90] [--verbose] [--save DIR] [--explain]
+//!       [--rotations 0,90] [--verbose] [--save DIR] [--explain] [--library]
 //! ```
 //!
 //! An image counts as **read** when a reported symbol carries the expected data (the sibling
@@ -16,13 +16,16 @@
 //! them) every reported symbol is a **false positive**. "rejected" counts candidates the
 //! decoder dropped (GS1 data that failed the GS1 engine, a bad EAN/UPC check digit): not reads,
 //! not misreads. "fast" is the fast pass alone; "fast+thorough" is `Strategy::Both`, what
-//! `gs1-gateway decode` does without `--fast`.
+//! `gs1-gateway decode` does without `--fast`. With `--library` the first column is instead the
+//! library alone: one backend call with its own "try harder" options and none of our steps.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use gs1_gateway::decode::{self, normalize, Decoder, DecoderKind, FormatSet, Strategy, Symbol};
+use gs1_gateway::decode::{
+    self, normalize, Decoder, DecoderKind, Effort, FormatSet, Strategy, Symbol,
+};
 use image::{imageops, GrayImage};
 
 #[derive(Default, Clone, Copy)]
@@ -209,7 +212,7 @@ fn classify(
 /// Which step of the thorough pass (see `Decoder::thorough`) yields each symbol of an image:
 /// every step run on its own, whether or not an earlier one found something.
 fn explain(kind: DecoderKind, formats: &FormatSet, img: &GrayImage) {
-    use gs1_gateway::decode::{preprocess, Effort};
+    use gs1_gateway::decode::preprocess;
     let mut backend = decode::backend(kind).expect("backend");
     let stretched = preprocess::contrast_stretch(img);
     let base = stretched.as_ref().unwrap_or(img);
@@ -262,6 +265,10 @@ fn main() {
     let save_dir = arg_value(&args, "--save").map(PathBuf::from);
     // Prints which thorough-pass step gives each misread or false positive.
     let explain_misreads = args.iter().any(|a| a == "--explain");
+    // The first column becomes "library": one call of the backend with its own "try harder"
+    // options (rotation, inversion, downscaling) and no step of ours, i.e. the library as an
+    // application would use it on its defaults, the baseline the camera target is set against.
+    let library = args.iter().any(|a| a == "--library");
     let filter: Vec<String> = arg_value(&args, "--sets")
         .map(|s| s.split(',').map(str::to_owned).collect())
         .unwrap_or_default();
@@ -306,19 +313,31 @@ fn main() {
     for kind in &backends {
         for (fs_label, formats) in &format_sets {
             let mut decoder = Decoder::new(*kind, formats.clone()).expect("backend");
+            let mut plain = decode::backend(*kind).expect("backend");
             // (set, strategy) -> tally; strategy 0 = fast, 1 = fast+thorough.
             let mut rows: BTreeMap<(String, usize), Tally> = BTreeMap::new();
             let started = Instant::now();
             for (photo, img) in photos.iter().zip(&images) {
                 for &rotation in &rotations {
                     let img = rotated(img, rotation);
-                    let fast = decoder.decode(&img, Strategy::FastOnly).expect("decode");
+                    let (first, rejected) = if library {
+                        let (ok, bad): (Vec<_>, Vec<_>) = plain
+                            .read(&img, formats, Effort::Thorough)
+                            .expect("decode")
+                            .into_iter()
+                            .map(decode::validate)
+                            .partition(Result::is_ok);
+                        (ok.into_iter().flatten().collect(), bad.len())
+                    } else {
+                        let fast = decoder.decode(&img, Strategy::FastOnly).expect("decode");
+                        (fast.symbols, fast.rejected.len())
+                    };
                     let t = classify(
                         photo,
                         rotation,
-                        &fast.symbols,
-                        fast.rejected.len(),
-                        &format!("{kind} fast"),
+                        &first,
+                        rejected,
+                        &format!("{kind} {}", if library { "library" } else { "fast" }),
                         false,
                         None,
                     );
@@ -345,7 +364,8 @@ fn main() {
                 "\n{kind}, {fs_label} ({:.0} s): images × rotations, read / not found / misread / false positives (rejected candidates)",
                 started.elapsed().as_secs_f64()
             );
-            println!("  {:22} {:>34} {:>34}", "set", "fast", "fast+thorough");
+            let first = if library { "library" } else { "fast" };
+            println!("  {:22} {:>34} {:>34}", "set", first, "fast+thorough");
             let mut families: BTreeMap<String, [Tally; 2]> = BTreeMap::new();
             let mut total = [Tally::default(); 2];
             let sets: Vec<String> = rows

@@ -571,6 +571,11 @@ impl fmt::Debug for Decoder {
     }
 }
 
+/// How much further than a rotated view its confirming view turns (see [`Decoder::thorough`]):
+/// enough to sample the bars on another pixel grid, little enough for any symbol the first view
+/// read to stay within the rows' reach.
+const CONFIRM_DEGREES: f32 = 4.0;
+
 impl Decoder {
     /// A decoder for the given backend and formats.
     pub fn new(kind: DecoderKind, formats: FormatSet) -> Result<Self, DecodeError> {
@@ -617,14 +622,27 @@ impl Decoder {
             // backends add 90°) leave at most 11.25° to cover.
             let linear = FormatSet::new(self.formats.iter().filter(|f| f.is_linear()));
             for degrees in [22.5f32, 45.0, 67.5] {
-                let (rotated, back) = preprocess::rotate(base, degrees);
-                let mut more = self.backend.read(&rotated, &linear, Effort::Thorough)?;
-                for c in &mut more {
-                    for p in &mut c.points {
-                        *p = back(*p);
+                let mut more = self.read_rotated(base, degrees, &linear)?;
+                if !more.is_empty() {
+                    // A resampled image can alias narrow bars into another valid symbol (a
+                    // GS1-valid DataBar Expanded ghost on a real photo): keep only what a view
+                    // turned a few degrees further also reads. A real symbol tolerates that.
+                    let mut confirmed = Vec::with_capacity(more.len());
+                    for other in [degrees + CONFIRM_DEGREES, degrees - CONFIRM_DEGREES] {
+                        let formats = FormatSet::new(more.iter().map(|c| c.format));
+                        let seen = self.read_rotated(base, other, &formats)?;
+                        let (same, rest): (Vec<_>, Vec<_>) = more.into_iter().partition(|c| {
+                            seen.iter()
+                                .any(|s| s.format == c.format && s.data == c.data)
+                        });
+                        confirmed.extend(same);
+                        more = rest;
+                        if more.is_empty() {
+                            break;
+                        }
                     }
+                    found.extend(confirmed);
                 }
-                found.extend(more);
                 if !found.is_empty() {
                     break;
                 }
@@ -676,6 +694,23 @@ impl Decoder {
             }
         }
         Ok(finish(found, Pass::Thorough))
+    }
+
+    /// Reads `formats` in `image` turned by `degrees`, with the points mapped back.
+    fn read_rotated(
+        &mut self,
+        image: &GrayImage,
+        degrees: f32,
+        formats: &FormatSet,
+    ) -> Result<Vec<Candidate>, DecodeError> {
+        let (rotated, back) = preprocess::rotate(image, degrees);
+        let mut found = self.backend.read(&rotated, formats, Effort::Thorough)?;
+        for c in &mut found {
+            for p in &mut c.points {
+                *p = back(*p);
+            }
+        }
+        Ok(found)
     }
 
     /// Runs the passes `strategy` asks for and merges their symbols. With [`Strategy::Both`]

@@ -160,14 +160,24 @@ pub fn rotate(image: &GrayImage, degrees: f32) -> (GrayImage, impl Fn((f32, f32)
     };
     let src = image.as_raw();
     let (iw, ih) = (image.width() as i64, image.height() as i64);
+    let at = |x: i64, y: i64| -> f32 {
+        if x < 0 || y < 0 || x >= iw || y >= ih {
+            f32::from(fill)
+        } else {
+            f32::from(src[(y * iw + x) as usize])
+        }
+    };
+    // Bilinear: nearest-neighbour sampling turns the edges of narrow bars into steps of whole
+    // pixels, which at 22.5° loses linear symbols whose modules are 2–3 px wide.
     let out = GrayImage::from_fn(ow as u32, oh as u32, |x, y| {
         let (sx, sy) = to_source((x as f32 + 0.5, y as f32 + 0.5));
-        let (xi, yi) = ((sx - 0.5).round() as i64, (sy - 0.5).round() as i64);
-        if xi < 0 || yi < 0 || xi >= iw || yi >= ih {
-            image::Luma([fill])
-        } else {
-            image::Luma([src[(yi * iw + xi) as usize]])
-        }
+        let (fx, fy) = (sx - 0.5, sy - 0.5);
+        let (x0, y0) = (fx.floor(), fy.floor());
+        let (tx, ty) = (fx - x0, fy - y0);
+        let (xi, yi) = (x0 as i64, y0 as i64);
+        let top = at(xi, yi) * (1.0 - tx) + at(xi + 1, yi) * tx;
+        let bottom = at(xi, yi + 1) * (1.0 - tx) + at(xi + 1, yi + 1) * tx;
+        image::Luma([(top * (1.0 - ty) + bottom * ty).round() as u8])
     });
     (out, to_source)
 }
