@@ -5,7 +5,7 @@
 //! the process used per second of wall time (1.0 = one core busy).
 //!
 //! ```text
-//! cargo run --release --example camera_load [-- --seconds 30] [--decoder rxing|zxing-cpp]
+//! cargo run --release --example camera_load [-- --seconds 30] [--decoder rxing|zxing-cpp] [--list]
 //! ```
 //!
 //! A measurement, not a test: the figures depend on the machine and its load.
@@ -139,16 +139,27 @@ fn main() {
     )
     .expect("threads");
     let stats = pipeline.stats.clone();
+    let list = args.iter().any(|a| a == "--list");
     let mut scans = 0u64;
+    let mut count = |scan: gs1_gateway::source::RawScan| {
+        scans += 1;
+        if list {
+            println!(
+                "scan {} {}",
+                scan.symbology.as_deref().unwrap_or("-"),
+                String::from_utf8_lossy(&scan.data).escape_debug()
+            );
+        }
+    };
     while !pipeline.is_finished() {
-        while rx.try_recv().is_ok() {
-            scans += 1;
+        while let Ok(scan) = rx.try_recv() {
+            count(scan);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     pipeline.join();
-    while rx.try_recv().is_ok() {
-        scans += 1;
+    while let Ok(scan) = rx.try_recv() {
+        count(scan);
     }
     let wall = start.elapsed().as_secs_f64();
     let cpu = (cpu_time() - cpu_before).as_secs_f64();

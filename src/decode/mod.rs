@@ -717,8 +717,8 @@ impl Decoder {
     /// (still images) an EAN/UPC symbol is not reported when another EAN/UPC number (for UPC-E:
     /// any other symbol) was read at the same place, in these passes or in three further EAN/UPC
     /// views of the image (see
-    /// `ean_upc_views`): one of the two is a misread and nothing says which. The camera relies on
-    /// two-frame confirmation instead.
+    /// `ean_upc_views`): one of the two is a misread and nothing says which (see
+    /// [`Decoder::drop_conflicting_ean_upc`], which the camera also uses).
     pub fn decode(
         &mut self,
         image: &GrayImage,
@@ -745,66 +745,87 @@ impl Decoder {
         }
         let mut rejected = fast.rejected;
         rejected.append(&mut thorough.rejected);
-        if strategy == Strategy::Both && symbols.iter().any(|s| s.format.is_ean_upc()) {
-            let mut seen: Vec<Seen> = symbols
-                .iter()
-                .map(|s| {
-                    let b = Bounds::of(&s.points);
-                    (s.format, s.symbology.clone(), s.data.clone(), b)
-                })
-                .collect();
-            let views = self.ean_upc_views(image)?;
-            seen.extend(views.iter().flatten().cloned());
-            symbols.retain(|s| {
-                if !s.format.is_ean_upc() {
-                    return true;
-                }
-                let mine = Bounds::of(&s.points);
-                // Another EAN/UPC number at the same place contradicts it; so does any other
-                // symbol for UPC-E, which rxing pieces out of GS1 DataBar symbols. A GS1-128 or
-                // DataMatrix beside an EAN-13 is normal on a pack and does not count.
-                let mut conflict = seen.iter().any(|(format, id, data, other)| {
-                    (format.is_ean_upc() || s.format == Format::UpcE)
-                        && (*id != s.symbology || *data != s.data)
-                        && mine.near(other)
-                });
-                // An EAN-8 (guard, 4 digits, guard, 4 digits, guard) can be pieced out of a
-                // damaged EAN-13/UPC-A whose real number no view reads (measured: a UPC-A under
-                // glare); it must show up in two views.
-                if s.format == Format::Ean8 {
-                    let views_with_it = views
-                        .iter()
-                        .filter(|v| {
-                            v.iter()
-                                .any(|(_, id, data, _)| *id == s.symbology && *data == s.data)
-                        })
-                        .count();
-                    conflict |= views_with_it < 2;
-                }
-                if conflict {
-                    tracing::debug!(
-                        format = %s.format,
-                        "decoded symbol dropped: another EAN/UPC number read at the same place"
-                    );
-                    rejected.push(Rejection {
-                        format: s.format,
-                        symbology: s.symbology.clone(),
-                        reason: "conflicting_read".into(),
-                    });
-                }
-                !conflict
-            });
-        }
-        Ok(FrameOutcome {
+        let mut outcome = FrameOutcome {
             symbols,
             rejected,
             pass: Pass::Thorough,
-        })
+        };
+        if strategy == Strategy::Both {
+            self.drop_conflicting_ean_upc(image, &mut outcome)?;
+        }
+        Ok(outcome)
     }
 }
 
 impl Decoder {
-    /// The EAN/UPC symbols (format, symbology, data, where) of each of three views of a still image: as it
+    /// Drops each EAN/UPC symbol of `outcome` that another EAN/UPC number (for UPC-E: any other
+    /// symbol) contradicts at the same place, in `outcome` itself or in three further EAN/UPC
+    /// views of `image` (see `ean_upc_views`), and each EAN-8 not read in two of those views:
+    /// one of two such reads is a misread and nothing says which. Still images get this in
+    /// [`Strategy::Both`]; the camera runs it on a frame that shows an EAN/UPC number not yet
+    /// reported, since a frame held still repeats a misread as faithfully as a read, and
+    /// two-frame confirmation alone would pass it.
+    pub fn drop_conflicting_ean_upc(
+        &mut self,
+        image: &GrayImage,
+        outcome: &mut FrameOutcome,
+    ) -> Result<(), DecodeError> {
+        if !outcome.symbols.iter().any(|s| s.format.is_ean_upc()) {
+            return Ok(());
+        }
+        let mut seen: Vec<Seen> = outcome
+            .symbols
+            .iter()
+            .map(|s| {
+                let b = Bounds::of(&s.points);
+                (s.format, s.symbology.clone(), s.data.clone(), b)
+            })
+            .collect();
+        let views = self.ean_upc_views(image)?;
+        seen.extend(views.iter().flatten().cloned());
+        outcome.symbols.retain(|s| {
+            if !s.format.is_ean_upc() {
+                return true;
+            }
+            let mine = Bounds::of(&s.points);
+            // Another EAN/UPC number at the same place contradicts it; so does any other
+            // symbol for UPC-E, which rxing pieces out of GS1 DataBar symbols. A GS1-128 or
+            // DataMatrix beside an EAN-13 is normal on a pack and does not count.
+            let mut conflict = seen.iter().any(|(format, id, data, other)| {
+                (format.is_ean_upc() || s.format == Format::UpcE)
+                    && (*id != s.symbology || *data != s.data)
+                    && mine.near(other)
+            });
+            // An EAN-8 (guard, 4 digits, guard, 4 digits, guard) can be pieced out of a
+            // damaged EAN-13/UPC-A whose real number no view reads (measured: a UPC-A under
+            // glare); it must show up in two views.
+            if s.format == Format::Ean8 {
+                let views_with_it = views
+                    .iter()
+                    .filter(|v| {
+                        v.iter()
+                            .any(|(_, id, data, _)| *id == s.symbology && *data == s.data)
+                    })
+                    .count();
+                conflict |= views_with_it < 2;
+            }
+            if conflict {
+                tracing::debug!(
+                    format = %s.format,
+                    "decoded symbol dropped: another EAN/UPC number read at the same place"
+                );
+                outcome.rejected.push(Rejection {
+                    format: s.format,
+                    symbology: s.symbology.clone(),
+                    reason: "conflicting_read".into(),
+                });
+            }
+            !conflict
+        });
+        Ok(())
+    }
+
+    /// The EAN/UPC symbols (format, symbology, data, where) of each of three views of an image: as it
     /// is (fast settings), contrast-stretched (thorough settings), and stretched at twice the
     /// size. Measured on real photos (hardware-fixtures/photos), both backends turn a blurred,
     /// small or damaged EAN/UPC symbol into another check-digit-valid number on some rows (a

@@ -9,8 +9,11 @@
 //! Two-tier decoding keeps latency low: the fast pass runs on every frame; the thorough pass
 //! (stretch, inversion, rotations, pyramid) runs at most once per `thorough_interval` and at
 //! most a fifth of the decode thread's time (the pause after it is at least four times its own
-//! cost), and only when the fast pass found nothing new. [`Confirmer`] applies two-frame confirmation to linear
-//! symbols and the dedupe hold-off.
+//! cost), and only when the fast pass found nothing new. A frame that shows an EAN/UPC number
+//! not yet reported is checked against three further EAN/UPC views of itself
+//! ([`Decoder::drop_conflicting_ean_upc`](crate::decode::Decoder::drop_conflicting_ean_upc)), as
+//! still images are. [`Confirmer`] applies two-frame confirmation to linear symbols and the
+//! dedupe hold-off.
 //!
 //! A lost camera is a state, not a crash: the capture thread reopens it with capped exponential
 //! back-off, like the serial source.
@@ -673,6 +676,21 @@ fn decode_loop(
                     }
                 }
                 outcome.rejected.extend(more.rejected);
+            }
+        }
+        if outcome
+            .symbols
+            .iter()
+            .any(|s| s.format.is_ean_upc() && !confirmer.is_reported(s))
+        {
+            // A new EAN/UPC number: checked against further views of this frame before it can
+            // be confirmed, since a frame held still repeats a misread as faithfully as a read.
+            // Costs three EAN/UPC-only reads, only while such a number is in view unreported.
+            if let Err(e) = decoder.drop_conflicting_ean_upc(&frame, &mut outcome) {
+                tracing::debug!(source = %settings.source_id, error = %e, "EAN/UPC check failed");
+                outcome
+                    .symbols
+                    .retain(|s| !s.format.is_ean_upc() || confirmer.is_reported(s));
             }
         }
         bump(&stats.decoded);

@@ -491,6 +491,33 @@ fn camera_pipeline_emits_one_scan_per_label_pass() {
     }
 }
 
+/// A real photo whose fast pass reads a wrong, check-digit-valid EAN-13 (1077778003259) out of a
+/// glare-damaged UPC-A (0075720003259) when turned by 180°, the same in every frame while the
+/// frame stays still: two-frame confirmation alone would report it.
+#[test]
+fn camera_pipeline_checks_a_new_ean_upc_number_against_other_views() {
+    let rel = "upca-2/48.webp";
+    let frame = image::imageops::rotate180(&load(&photo(rel)));
+    let expected = photo_text(rel);
+    for kind in backends() {
+        let decoder = Decoder::new(kind, FormatSet::default()).unwrap();
+        let still = Frames {
+            frames: vec![frame.clone(); 6].into_iter(),
+            pace: Duration::from_millis(66),
+            fail_after: None,
+            served: 0,
+        };
+        let (scans, _) = run_pipeline(Script(vec![Some(still)]), decoder, settings());
+        for scan in &scans {
+            assert!(
+                scan.data.ends_with(&expected[1..]),
+                "{kind}: misread confirmed from a still frame: {:?}",
+                String::from_utf8_lossy(&scan.data)
+            );
+        }
+    }
+}
+
 /// Wraps a real backend and makes it slow, recording which frames it saw (frame index is
 /// stamped into the top-left pixel).
 struct Slow {
