@@ -414,6 +414,13 @@ impl Code128Reader {
 
     fn decodeCode(&self, row: &BitArray, counters: &mut [u32; 6], rowOffset: usize) -> Result<u8> {
         one_d_reader::record_pattern(row, rowOffset, counters)?;
+        // PATCH(gs1-gateway): the reference decode algorithm of ISO/IEC 15417 (edge-to-edge
+        // distances, which do not change when every bar grows or shrinks by the same amount, as
+        // ink spread and blur do) first, the width variance only when it finds no character, as
+        // zxing-cpp does. See vendor/PATCHES.md.
+        if let Some(code) = decode_e2e(counters) {
+            return Ok(code);
+        }
         let mut bestVariance = MAX_AVG_VARIANCE; // worst variance we'll accept
         let mut bestMatch = -1_isize;
         for (d, pattern) in CODE_PATTERNS.iter().enumerate() {
@@ -432,6 +439,30 @@ impl Code128Reader {
             Err(Exceptions::NOT_FOUND)
         }
     }
+}
+
+/// PATCH(gs1-gateway): the character whose edge-to-edge distances (bar + following space, space
+/// + following bar, in modules of `sum / 11`, rounded) equal those of `counters`: the reference
+/// decode algorithm of ISO/IEC 15417:2007 section 6.2 (zxing-cpp's `NormalizedE2EPattern`).
+/// A start character here is an error, which the caller reports as for rxing's own match.
+fn decode_e2e(counters: &[u32; 6]) -> Option<u8> {
+    let e2e = |c: &[u32]| -> Option<[u32; 4]> {
+        let total: u32 = c.iter().take(6).sum();
+        if total == 0 {
+            return None;
+        }
+        let module = total as f64 / 11.0;
+        let mut out = [0u32; 4];
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = ((c[i] + c[i + 1]) as f64 / module + 0.5) as u32;
+        }
+        Some(out)
+    };
+    let observed = e2e(counters)?;
+    CODE_PATTERNS
+        .iter()
+        .position(|p| e2e(p) == Some(observed))
+        .map(|i| i as u8)
 }
 
 const MAX_AVG_VARIANCE: f32 = 0.25;

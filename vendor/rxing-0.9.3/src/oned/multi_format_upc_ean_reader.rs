@@ -46,11 +46,34 @@ impl OneDReader for MultiFormatUPCEANReader {
         row: &crate::common::BitArray,
         hints: &DecodeHints,
     ) -> Result<RXingResult> {
+        // PATCH(gs1-gateway): when trying harder, a start guard that does not decode does not
+        // end the row: the search goes on after it, as in zxing-cpp's row loop (`DoDecode`,
+        // `while (tryHarder && next.size())`). A start guard is accepted at the row's first
+        // bar, which can be the edge of a label rather than the symbol. See vendor/PATCHES.md.
+        let mut from = 0;
+        loop {
+            let start_guard_pattern = STAND_IN.find_start_guard_pattern_from(row, from)?;
+            match self.decode_row_at(rowNumber, row, hints, &start_guard_pattern) {
+                Ok(res) => return Ok(res),
+                Err(e) if !hints.TryHarder.unwrap_or(false) => return Err(e),
+                Err(_) => from = start_guard_pattern[1],
+            }
+        }
+    }
+}
+
+impl MultiFormatUPCEANReader {
+    fn decode_row_at(
+        &mut self,
+        rowNumber: u32,
+        row: &crate::common::BitArray,
+        hints: &DecodeHints,
+        start_guard_pattern: &[usize; 2],
+    ) -> Result<RXingResult> {
+        let start_guard_pattern = *start_guard_pattern;
         let &mut Self {
             ref possible_formats,
         } = self;
-        // Compute this location once and reuse it on multiple implementations
-        let start_guard_pattern = STAND_IN.find_start_guard_pattern(row)?;
 
         if !possible_formats.is_empty() {
             if possible_formats.contains(&BarcodeFormat::EAN_13) {

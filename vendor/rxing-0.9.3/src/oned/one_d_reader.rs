@@ -143,10 +143,14 @@ pub trait OneDReader: Reader {
                         points[1] = point(width as f32 - points[1].x - 1.0, points[1].y);
                     }
                 }
-                if matches!(
-                    result.getBarcodeFormat(),
-                    BarcodeFormat::RSS_14 | BarcodeFormat::RSS_EXPANDED
-                ) || unconfirmed.iter().any(|u| same_symbol(u, &result))
+                // PATCH(gs1-gateway): an image one pixel high has no second row to agree
+                // (zxing-cpp: `minLineCount = min(minLineCount, height)`).
+                if height < 2
+                    || matches!(
+                        result.getBarcodeFormat(),
+                        BarcodeFormat::RSS_14 | BarcodeFormat::RSS_EXPANDED
+                    )
+                    || unconfirmed.iter().any(|u| same_symbol(u, &result))
                 {
                     return Ok(result);
                 }

@@ -50,9 +50,15 @@ pub const MAX_INDIVIDUAL_VARIANCE: f32 = 0.7;
  */
 pub trait UPCEANReader: OneDReader {
     fn find_start_guard_pattern(&self, row: &BitArray) -> Result<[usize; 2]> {
+        self.find_start_guard_pattern_from(row, 0)
+    }
+
+    /// PATCH(gs1-gateway): the first start guard (with its quiet zone) at or after `from`, so
+    /// that a row can be searched on past a guard that did not decode.
+    fn find_start_guard_pattern_from(&self, row: &BitArray, from: usize) -> Result<[usize; 2]> {
         let mut foundStart = false;
         let mut startRange = [0; 2];
-        let mut nextStart = 0;
+        let mut nextStart = from;
         let mut counters = [0_u32; 3];
         while !foundStart {
             counters.fill(0);
@@ -74,7 +80,12 @@ pub trait UPCEANReader: OneDReader {
             // requires; with three, a start guard inside another EAN/UPC symbol (whose spaces
             // are up to four modules wide) passed. See vendor/PATCHES.md.
             let quietStart = start as isize - 2 * (nextStart as isize - start as isize);
-            if quietStart >= 0 {
+            // PATCH(gs1-gateway): the first bar of the row has its quiet zone, however little
+            // white is left of it in the image (zxing-cpp's `FindLeftGuard`, `isAtFirstBar`):
+            // labels cropped tight or filling the frame. See vendor/PATCHES.md.
+            if row.getNextSet(0) == start {
+                foundStart = true;
+            } else if quietStart >= 0 {
                 foundStart = row.isRange(quietStart as usize, start, false)?;
             }
         }
@@ -133,7 +144,9 @@ pub trait UPCEANReader: OneDReader {
         // spec might want more whitespace, but in practice this is the maximum we can count on.
         let end = endRange[1];
         let quietEnd = end + (end - endRange[0]);
-        if quietEnd >= row.get_size() || !row.isRange(end, quietEnd, false)? {
+        // PATCH(gs1-gateway): nothing but white up to the end of the row is a quiet zone too:
+        // the end guard is the row's last bar (zxing-cpp's `IsRightGuard`, `isAtLastBar`).
+        if !row.isRange(end, quietEnd.min(row.get_size()), false)? {
             return Err(Exceptions::NOT_FOUND);
         }
 
