@@ -238,9 +238,38 @@ impl RSS14Reader {
         rowNumber: u32,
         hints: &DecodeHints,
     ) -> Option<Pair> {
-        let startEnd = self.findFinderPattern(row, right).ok()?;
+        // PATCH(gs1-gateway): every finder pattern candidate of the row is tried, as zxing-cpp
+        // does, not only the first: the first can be the edge of the label, a dark border, or
+        // the other half of a stacked symbol. See vendor/PATCHES.md.
+        let mut from = 0;
+        loop {
+            let startEnd = self.findFinderPattern(row, right, from).ok()?;
+            // The next candidate starts two elements on, so it has the same colours.
+            let first = row.get(startEnd[0]);
+            let mut next = startEnd[0];
+            while next < row.get_size() && row.get(next) == first {
+                next += 1;
+            }
+            while next < row.get_size() && row.get(next) != first {
+                next += 1;
+            }
+            from = next;
+            if let Some(pair) = self.decodePairAt(row, right, rowNumber, hints, &startEnd) {
+                return Some(pair);
+            }
+        }
+    }
+
+    fn decodePairAt(
+        &mut self,
+        row: &BitArray,
+        right: bool,
+        rowNumber: u32,
+        hints: &DecodeHints,
+        startEnd: &[usize; 2],
+    ) -> Option<Pair> {
         let pattern = self
-            .parseFoundFinderPattern(row, rowNumber, right, &startEnd)
+            .parseFoundFinderPattern(row, rowNumber, right, startEnd)
             .ok()?;
 
         if let Some(cb) = &hints.NeedResultPointCallback {
@@ -358,13 +387,14 @@ impl RSS14Reader {
         &mut self,
         row: &BitArray,
         rightFinderPattern: bool,
+        from: usize,
     ) -> Result<[usize; 2]> {
         let counters = &mut self.decodeFinderCounters;
         counters.fill(0);
 
         let width = row.get_size();
         let mut isWhite = false;
-        let mut rowOffset = 0;
+        let mut rowOffset = from;
         while rowOffset < width {
             isWhite = !row.get(rowOffset);
             if rightFinderPattern == isWhite {
