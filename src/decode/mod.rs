@@ -208,6 +208,14 @@ impl FormatSet {
         self.0.iter().copied()
     }
 
+    /// The formats of this set that `keep` accepts, or `None` when it accepts none. Unlike
+    /// [`FormatSet::new`], never falls back to the default set: a step that looks for a subset
+    /// of the configured formats must not look for formats nobody configured.
+    pub fn subset(&self, keep: impl Fn(Format) -> bool) -> Option<Self> {
+        let v: Vec<Format> = self.0.iter().copied().filter(|f| keep(*f)).collect();
+        (!v.is_empty()).then_some(FormatSet(v))
+    }
+
     /// True when any format in the set is linear.
     pub fn any_linear(&self) -> bool {
         self.0.iter().any(|f| f.is_linear())
@@ -616,11 +624,11 @@ impl Decoder {
                     .read(&inverted, &self.formats, Effort::Thorough)?,
             );
         }
-        if found.is_empty() && self.formats.any_linear() {
+        let linear = self.formats.subset(Format::is_linear);
+        if let (true, Some(linear)) = (found.is_empty(), linear) {
             // Backends read linear symbols along rows (and columns); a long, thin label more
             // than a few degrees off axis is crossed by no single row. Steps of 22.5° (the
             // backends add 90°) leave at most 11.25° to cover.
-            let linear = FormatSet::new(self.formats.iter().filter(|f| f.is_linear()));
             for degrees in [22.5f32, 45.0, 67.5] {
                 let mut more = self.read_rotated(base, degrees, &linear)?;
                 if !more.is_empty() {
@@ -629,7 +637,9 @@ impl Decoder {
                     // turned a few degrees further also reads. A real symbol tolerates that.
                     let mut confirmed = Vec::with_capacity(more.len());
                     for other in [degrees + CONFIRM_DEGREES, degrees - CONFIRM_DEGREES] {
-                        let formats = FormatSet::new(more.iter().map(|c| c.format));
+                        let formats = linear
+                            .subset(|f| more.iter().any(|c| c.format == f))
+                            .unwrap_or_else(|| linear.clone());
                         let seen = self.read_rotated(base, other, &formats)?;
                         let (same, rest): (Vec<_>, Vec<_>) = more.into_iter().partition(|c| {
                             seen.iter()
@@ -660,11 +670,12 @@ impl Decoder {
             }
             found.extend(more);
         }
-        let matrix = FormatSet::new(self.formats.iter().filter(|f| !f.is_linear()));
-        if found.is_empty()
-            && matrix.iter().next().is_some()
-            && base.width().max(base.height()) <= 1024
-        {
+        let matrix = self.formats.subset(|f| !f.is_linear());
+        if let (true, Some(matrix), true) = (
+            found.is_empty(),
+            matrix,
+            base.width().max(base.height()) <= 1024,
+        ) {
             // A 2D symbol in an image cropped tight around it has no quiet zone to find (real
             // photos: +3 DataMatrix decodes of 388 with rxing, +5 with zxing-cpp, no misread).
             // Camera frames (720p and up) are not cropped like that.
@@ -832,7 +843,9 @@ impl Decoder {
     /// mod-10 check digit misses one wrong digit pattern in ten); the real number then shows up
     /// in another view, or in the same one, at the same place.
     fn ean_upc_views(&mut self, image: &GrayImage) -> Result<Vec<Vec<Seen>>, DecodeError> {
-        let formats = FormatSet::new(self.formats.iter().filter(|f| f.is_ean_upc()));
+        let Some(formats) = self.formats.subset(Format::is_ean_upc) else {
+            return Ok(vec![Vec::new(); 3]);
+        };
         let stretched = preprocess::contrast_stretch(image);
         let base = stretched.as_ref().unwrap_or(image);
         let big = preprocess::upscale_double(base);
@@ -971,6 +984,17 @@ mod tests {
         }
         assert_eq!("gs1-128".parse::<Format>().unwrap(), Format::Code128);
         assert!("pdf417".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn subsets_never_fall_back_to_the_default_set() {
+        let linear_only = FormatSet::parse_list("gs1-128,ean13").unwrap();
+        assert_eq!(linear_only.subset(|f| !f.is_linear()), None);
+        assert_eq!(
+            linear_only.subset(Format::is_ean_upc),
+            Some(FormatSet::new([Format::Ean13]))
+        );
+        assert_eq!(FormatSet::all().subset(|_| false), None);
     }
 
     #[test]

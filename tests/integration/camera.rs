@@ -274,6 +274,23 @@ fn decode_two_symbols_in_one_frame() {
     }
 }
 
+/// A decoder restricted to some formats reports no other, in every step of the thorough pass
+/// (the white-border step for small images once fell back to the default formats when the
+/// restriction had no 2D format in it).
+#[test]
+fn decode_reports_only_the_configured_formats() {
+    let dm = fixtures().join("labels/product-dm.png");
+    for kind in backends() {
+        let mut d = Decoder::new(kind, FormatSet::parse_list("gs1-128,ean13").unwrap()).unwrap();
+        let out = d.decode(&load(&dm), Strategy::Both).unwrap();
+        assert!(
+            out.symbols.is_empty(),
+            "{kind}: read formats it was not asked for: {:?}",
+            show(&out.symbols)
+        );
+    }
+}
+
 #[test]
 fn decode_empty_frames_find_nothing() {
     for kind in backends() {
