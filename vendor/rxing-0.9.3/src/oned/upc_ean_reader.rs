@@ -85,8 +85,10 @@ pub trait UPCEANReader: OneDReader {
             // labels cropped tight or filling the frame. See vendor/PATCHES.md.
             if row.getNextSet(0) == start {
                 foundStart = true;
-            } else if quietStart >= 0 {
-                foundStart = row.isRange(quietStart as usize, start, false)?;
+            } else if quietStart + 1 >= 0 {
+                // PATCH(gs1-gateway): one pixel short is still enough, as in zxing-cpp
+                // (`spaceInPixel < minQuietZone * moduleSize - 1` fails), for 1-2 px modules.
+                foundStart = row.isRange((quietStart + 1) as usize, start, false)?;
             }
         }
 
@@ -146,7 +148,8 @@ pub trait UPCEANReader: OneDReader {
         let quietEnd = end + (end - endRange[0]);
         // PATCH(gs1-gateway): nothing but white up to the end of the row is a quiet zone too:
         // the end guard is the row's last bar (zxing-cpp's `IsRightGuard`, `isAtLastBar`).
-        if !row.isRange(end, quietEnd.min(row.get_size()), false)? {
+        // One pixel short is still enough, as on the left.
+        if !row.isRange(end, (quietEnd - 1).min(row.get_size()), false)? {
             return Err(Exceptions::NOT_FOUND);
         }
 
