@@ -216,7 +216,7 @@ fn explain(kind: DecoderKind, formats: &FormatSet, img: &GrayImage) {
     let mut backend = decode::backend(kind).expect("backend");
     let stretched = preprocess::contrast_stretch(img);
     let base = stretched.as_ref().unwrap_or(img);
-    let linear = FormatSet::new(formats.iter().filter(|f| f.is_linear()));
+    let linear = formats.subset(|f| f.is_linear());
     let mut steps: Vec<(String, GrayImage, &FormatSet, Effort)> = vec![
         ("fast".into(), img.clone(), formats, Effort::Fast),
         ("thorough".into(), base.clone(), formats, Effort::Thorough),
@@ -228,12 +228,14 @@ fn explain(kind: DecoderKind, formats: &FormatSet, img: &GrayImage) {
         ),
     ];
     for degrees in [22.5f32, 45.0, 67.5] {
-        steps.push((
-            format!("rotated {degrees}"),
-            preprocess::rotate(base, degrees).0,
-            &linear,
-            Effort::Thorough,
-        ));
+        if let Some(linear) = &linear {
+            steps.push((
+                format!("rotated {degrees}"),
+                preprocess::rotate(base, degrees).0,
+                linear,
+                Effort::Thorough,
+            ));
+        }
     }
     steps.push((
         "upscaled".into(),

@@ -707,7 +707,7 @@ fn decode_loop(
 }
 
 /// The thorough pass may use at most this share of the decode thread, measured from its own
-/// cost. A release-build thorough pass on an empty 1280×720 frame costs about 1.1 s with rxing
+/// cost. A release-build thorough pass on an empty 1280×720 frame costs 0.7–1.1 s with rxing
 /// (benches/decode.rs): at the configured 500 ms interval it would run back to back, and while
 /// it runs the fast pass sees no frame (the newest one wins, the others are dropped).
 const THOROUGH_SHARE: u32 = 5;
