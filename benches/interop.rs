@@ -33,6 +33,7 @@ fn event() -> ScanEvent {
         symbology: Some("]d2".to_owned()),
         raw: "010950600013435217261231".to_owned() + "10ABC123\u{1d}21S1",
         raw_hex: None,
+        raw_withheld: None,
         valid: true,
         kind: ScanKind::Product,
         elements: Vec::new(),

@@ -516,6 +516,16 @@ pub struct AlertEvent {
 }
 
 impl AlertEvent {
+    /// Every text of the record, for the privacy guard.
+    pub fn visit_text_mut(&mut self, f: &mut dyn FnMut(super::TextField, &mut String)) {
+        f(super::TextField::Other, &mut self.gateway_id);
+        f(super::TextField::Other, &mut self.scanner_id);
+        self.alert.visit_text_mut(f);
+        if let Some(c) = &mut self.context {
+            c.visit_text_mut(f);
+        }
+    }
+
     /// One alert event per alert on `event` (call after context is attached).
     pub fn from_scan(event: &ScanEvent) -> Vec<AlertEvent> {
         event

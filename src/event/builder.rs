@@ -20,11 +20,37 @@ use crate::interop::hibc::{self, HibcData, HibcDate, HibcStructure};
 use crate::source::RawScan;
 
 use super::gs1_view;
-use super::privacy::{push_hex, Privacy, PSEUDONYM_PREFIX};
+use super::privacy::{
+    ai_may_carry_person_data, push_hex, Privacy, WithholdReason, PSEUDONYM_PREFIX,
+};
 use super::{
     EventElement, EventError, HibcInfo, Redaction, RedactionAction, ScanEvent, ScanKind,
-    SCAN_EVENT_SCHEMA,
+    WithheldRaw, SCAN_EVENT_SCHEMA,
 };
+
+/// Replaces `raw` (and `raw_hex`) by its length, a keyed hash of the data read and the reason.
+/// The parser's error message never holds data, but its byte span would point into data that
+/// is no longer there.
+pub(crate) fn withhold_raw(
+    event: &mut ScanEvent,
+    privacy: &Privacy,
+    data: &[u8],
+    reason: WithholdReason,
+) {
+    event.raw_withheld = Some(WithheldRaw {
+        length: data.len(),
+        hash: privacy.withheld_hash(data),
+        reason: reason.as_str().to_owned(),
+    });
+    event.raw.clear();
+    event.raw_hex = None;
+    event
+        .warnings
+        .retain(|w| !w.starts_with("data is not valid UTF-8"));
+    if let Some(err) = &mut event.error {
+        err.span = None;
+    }
+}
 
 /// Builds [`ScanEvent`]s for one gateway under one privacy policy.
 #[derive(Debug, Clone)]
@@ -121,6 +147,7 @@ impl EventBuilder {
             symbology: scan.symbology.clone(),
             raw,
             raw_hex,
+            raw_withheld: None,
             valid: false,
             kind: ScanKind::Unknown,
             elements: Vec::new(),
@@ -154,7 +181,11 @@ impl EventBuilder {
             );
         }
         match parsed {
-            Ok(msg) => self.fill_valid(&mut event, msg),
+            Ok(msg) => {
+                if self.fill_valid(&mut event, msg) {
+                    withhold_raw(&mut event, &self.privacy, &scan.data, WithholdReason::NhsNumber);
+                }
+            }
             Err(err) => {
                 // Not GS1: an HIBC LIC code is the other product code found in theatres. Only
                 // data that starts like HIBC is tried, so a broken GS1 scan keeps its GS1 error.
@@ -172,12 +203,24 @@ impl EventBuilder {
                     }
                     None => self.fill_invalid(&mut event, err),
                 }
+                if !event.valid {
+                    let reason = self.privacy.unparsed_risk(
+                        &event.raw,
+                        err.ai.as_deref(),
+                        event.symbology.as_deref(),
+                    );
+                    if let Some(reason) = reason {
+                        withhold_raw(&mut event, &self.privacy, &scan.data, reason);
+                    }
+                }
             }
         }
+        self.privacy.guard_event(&mut event);
         event
     }
 
-    fn fill_valid(&self, event: &mut ScanEvent, msg: &Gs1Message) {
+    /// Fills a valid GS1 scan; returns whether an element was withheld (then `raw` must be).
+    fn fill_valid(&self, event: &mut ScanEvent, msg: &Gs1Message) -> bool {
         event.valid = true;
         if event.symbology.is_none() {
             event.symbology = msg.symbology.as_ref().map(|s| s.to_string());
@@ -203,8 +246,9 @@ impl EventBuilder {
         for w in &mut event.warnings {
             *w = red.scrub(w);
         }
-        let elements = std::mem::take(&mut red.elements);
+        let mut elements = std::mem::take(&mut red.elements);
         event.redactions = std::mem::take(&mut red.redactions);
+        let withheld = self.withhold_suspect_elements(event.kind, &mut elements, &mut event.redactions);
 
         let year = event.scanned_at.year();
         let find = |ai: &str| {
@@ -249,33 +293,62 @@ impl EventBuilder {
                 value: e.value.into(),
             })
             .collect();
+        withheld
     }
 
+    /// Removes elements that may hide an NHS number: on a patient, staff or unidentified scan any
+    /// element, on a product, logistic, asset or location label those whose AI can carry free
+    /// text ([`ai_may_carry_person_data`]). On an unidentified scan the AI's digits count too,
+    /// because a bare NHS number reads as an internal AI (`99` + `90000018` is 999 000 0018).
+    /// `raw` is judged as a whole later ([`Privacy::guard_event`]). Returns whether any was.
+    fn withhold_suspect_elements(
+        &self,
+        kind: ScanKind,
+        elements: &mut Vec<Element>,
+        redactions: &mut Vec<Redaction>,
+    ) -> bool {
+        if self.privacy.publishes_nhs_number() {
+            return false;
+        }
+        let label = matches!(
+            kind,
+            ScanKind::Product | ScanKind::Logistic | ScanKind::Asset | ScanKind::Location
+        );
+        let before = elements.len();
+        elements.retain(|e| {
+            if label && !ai_may_carry_person_data(&e.ai) {
+                return true;
+            }
+            let suspect = self.privacy.leaks_nhs_number(&e.value, &[])
+                || (kind == ScanKind::Unknown && {
+                    let mut joined = String::with_capacity(e.ai.len() + e.value.len());
+                    joined.push_str(&e.ai);
+                    joined.push_str(&e.value);
+                    self.privacy.leaks_nhs_number(&joined, &[])
+                });
+            if suspect {
+                redactions.push(Redaction {
+                    ai: e.ai.to_string(),
+                    action: RedactionAction::Withheld,
+                });
+            }
+            !suspect
+        });
+        elements.len() != before
+    }
+
+    /// An invalid scan keeps the parser's error (whose message never contains the data). Whether
+    /// its `raw` may be published is decided by the caller ([`Privacy::unparsed_risk`]): data
+    /// that did not parse cannot be redacted element by element, so it is all or nothing.
     fn fill_invalid(&self, event: &mut ScanEvent, err: &ParseError) {
         if event.symbology.is_none() {
             event.symbology.clone_from(&err.symbology);
         }
-        let red = self.redact_unparsed(&event.raw);
-        let changed = red.raw.is_some();
-        if let Some(raw) = red.raw.clone() {
-            event.raw = raw;
-            if event.raw_hex.take().is_some() {
-                event
-                    .warnings
-                    .push("raw_hex withheld: it would show patient data".into());
-            }
-        }
-        event.redactions.clone_from(&red.redactions);
         event.error = Some(EventError {
             kind: err.kind.clone(),
-            message: red.scrub(&err.message),
+            message: err.message.clone(),
             ai: err.ai.clone(),
-            // Offsets into data we changed would point at the wrong bytes.
-            span: if changed {
-                None
-            } else {
-                err.span.map(|(a, b)| [a, b])
-            },
+            span: err.span.map(|(a, b)| [a, b]),
         });
     }
 
@@ -376,53 +449,6 @@ impl EventBuilder {
             out.rerendered = true;
         }
         out.raw = Some(new_raw);
-        out
-    }
-
-    /// Pseudonymises what looks like a patient GSRN in data that did not parse: every `8018`
-    /// followed (after an optional `)`, `/` or `=`) by 10–18 digits. Best effort: see the README.
-    fn redact_unparsed(&self, raw: &str) -> RedactionResult {
-        let mut out = RedactionResult::default();
-        if self.privacy.publishes_nhs_number() {
-            return out;
-        }
-        let bytes = raw.as_bytes();
-        let mut result = String::with_capacity(raw.len());
-        let mut copied = 0;
-        let mut i = 0;
-        while let Some(off) = raw[i..].find("8018") {
-            let at = i + off;
-            let mut start = at + 4;
-            if matches!(bytes.get(start), Some(b')' | b'/' | b'=')) {
-                start += 1;
-            }
-            let run = bytes[start..]
-                .iter()
-                .take(18)
-                .take_while(|b| b.is_ascii_digit())
-                .count();
-            if run >= 10 {
-                let digits = &raw[start..start + run];
-                if let Some(p) = self.privacy.patient_pseudonym(digits) {
-                    result.push_str(&raw[copied..start]);
-                    result.push_str(&p);
-                    out.secrets.push((digits.to_owned(), p));
-                    copied = start + run;
-                }
-                i = start + run;
-            } else {
-                i = at + 1;
-            }
-        }
-        if copied > 0 {
-            result.push_str(&raw[copied..]);
-            out.raw = Some(result);
-            out.pseudonymised = true;
-            out.redactions.push(Redaction {
-                ai: "8018".into(),
-                action: RedactionAction::Pseudonymised,
-            });
-        }
         out
     }
 }

@@ -184,6 +184,21 @@ pub struct ContextChange {
     pub scan_event_id: Option<Uuid>,
 }
 
+impl ContextChange {
+    /// Every text of the record, for the privacy guard.
+    pub fn visit_text_mut(&mut self, f: &mut dyn FnMut(super::TextField, &mut String)) {
+        f(super::TextField::Other, &mut self.gateway_id);
+        f(super::TextField::Other, &mut self.scanner_id);
+        if let Some(g) = &mut self.group {
+            f(super::TextField::Other, g);
+        }
+        for r in [&mut self.previous, &mut self.current].into_iter().flatten() {
+            r.visit_text_mut(f);
+        }
+        self.context.visit_text_mut(f);
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Slot {
     value: ContextRef,

@@ -21,6 +21,8 @@ pub mod privacy;
 mod scan_event;
 
 #[cfg(test)]
+mod leak_tests;
+#[cfg(test)]
 mod tests;
 
 pub use alerts::*;
@@ -29,6 +31,7 @@ pub use context::*;
 pub use gs1_view::{ai_title, digital_link, gs1_date, hri, DIGITAL_LINK_DOMAIN};
 pub use privacy::{
     LogSummary, NhsNumber, Privacy, PrivacyConfig, PrivacyError, PseudonymKey, Redacted,
+    WithholdReason,
 };
 pub use scan_event::*;
 

@@ -69,6 +69,11 @@ pub struct PrivacyConfig {
     /// only extracted from GSRNs with this prefix; when unset, from any GSRN whose digits 8–17
     /// pass the NHS mod-11 check.
     pub nhs_company_prefix: Option<String>,
+    /// Publish `raw` of scans that are neither GS1 nor HIBC (plain Code 128, QR text, …) when no
+    /// patient-data pattern is found in them. Default: false — such data may be a wristband
+    /// printed in plain Code 128 (a name, a date of birth) that no pattern can recognise, so its
+    /// `raw` is withheld (`raw_withheld` gives its length, a keyed hash and the reason).
+    pub publish_unparsed_raw: bool,
 }
 
 /// Why the privacy stage cannot be set up.
@@ -184,6 +189,7 @@ pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
 #[derive(Debug, Clone)]
 pub struct Privacy {
     publish_nhs_number: bool,
+    publish_unparsed_raw: bool,
     drop: Vec<String>,
     key: Option<PseudonymKey>,
     nhs_company_prefix: Option<String>,
@@ -239,6 +245,7 @@ impl Privacy {
         }
         Ok(Self {
             publish_nhs_number: config.publish_nhs_number,
+            publish_unparsed_raw: config.publish_unparsed_raw,
             drop,
             key,
             nhs_company_prefix: config.nhs_company_prefix.clone(),
@@ -276,6 +283,358 @@ impl Privacy {
         }
         NhsNumber::parse(&gsrn[7..17]).ok()
     }
+}
+
+/// Where NHS numbers may hide in text: every run of exactly 10 ASCII digits that is not part of
+/// a longer digit run, and every `3-3-4` group written with single spaces or hyphens
+/// (`943 476 5919`), whose digits pass the NHS mod-11 check. Returns byte ranges into `s`.
+///
+/// This is the detector behind the rule that no NHS number leaves the gateway in clear: it
+/// knows nothing of GS1, so it also finds NHS numbers in data that does not parse.
+pub fn nhs_number_spans(s: &str) -> Vec<std::ops::Range<usize>> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let run = &b[start..i];
+        if run.len() == 10 && nhs_mod11_ok(run) {
+            out.push(start..i);
+        } else if run.len() == 3 {
+            // 3-3-4 with one separator kind, as printed on wristbands and letters.
+            if let Some(end) = spaced_nhs_number(b, start) {
+                if nhs_mod11_ok(&spaced_digits(&b[start..end])) {
+                    out.push(start..end);
+                }
+                i = end;
+            }
+        }
+    }
+    out
+}
+
+/// The end of a `ddd?ddd?dddd` group starting at `start` (`?` one space or one hyphen, the same
+/// both times, and no digit right after), if there is one.
+fn spaced_nhs_number(b: &[u8], start: usize) -> Option<usize> {
+    let sep = *b.get(start + 3)?;
+    if sep != b' ' && sep != b'-' {
+        return None;
+    }
+    let digits = |from: usize, n: usize| {
+        b.get(from..from + n)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let end = start + 12;
+    (digits(start + 4, 3)
+        && b.get(start + 7) == Some(&sep)
+        && digits(start + 8, 4)
+        && !b.get(end).is_some_and(u8::is_ascii_digit))
+    .then_some(end)
+}
+
+fn spaced_digits(b: &[u8]) -> Vec<u8> {
+    b.iter().copied().filter(u8::is_ascii_digit).collect()
+}
+
+/// NHS mod-11 over 10 ASCII digits (weights 10..2; 11 → 0; 10 never issued).
+fn nhs_mod11_ok(d: &[u8]) -> bool {
+    if d.len() != 10 {
+        return false;
+    }
+    let sum: u32 = d[..9]
+        .iter()
+        .zip((2..=10u32).rev())
+        .map(|(digit, w)| u32::from(digit - b'0') * w)
+        .sum();
+    match 11 - sum % 11 {
+        11 => d[9] == b'0',
+        10 => false,
+        c => u32::from(d[9] - b'0') == c,
+    }
+}
+
+/// Whether `s` contains something [`nhs_number_spans`] finds.
+pub fn contains_nhs_number(s: &str) -> bool {
+    !nhs_number_spans(s).is_empty()
+}
+
+/// Why a scan's `raw` data was withheld (the `reason` of `raw_withheld`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WithholdReason {
+    /// A 10-digit run (or a `3-3-4` group) that passes the NHS mod-11 check.
+    NhsNumber,
+    /// `8018` (GSRN of a patient) in data that did not parse.
+    PatientGsrn,
+    /// An NHS wristband AI (91–93) or a configured `drop_ais` AI where an element may start.
+    WristbandData,
+    /// A GS1 person-data AI (7250–7259) where an element may start.
+    PersonData,
+    /// Text with spaces or commas, as names and addresses are written, which GS1 data never has.
+    FreeText,
+    /// Neither GS1 nor HIBC: nothing shows that it is not a plain-text wristband.
+    NotGs1,
+}
+
+impl WithholdReason {
+    /// The published `reason` code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WithholdReason::NhsNumber => "nhs_number_pattern",
+            WithholdReason::PatientGsrn => "patient_gsrn_pattern",
+            WithholdReason::WristbandData => "wristband_data_pattern",
+            WithholdReason::PersonData => "person_data_pattern",
+            WithholdReason::FreeText => "free_text",
+            WithholdReason::NotGs1 => "not_gs1_or_hibc",
+        }
+    }
+}
+
+/// AIM symbology identifiers whose data is GS1 (element string, EAN/UPC GTIN, ITF-14).
+const GS1_SYMBOLOGIES: [&str; 10] = [
+    "]C1", "]d2", "]Q3", "]e0", "]J1", "]E0", "]E1", "]E3", "]E4", "]I1",
+];
+
+/// Whether an AI may carry personal data even on a product, logistic or location label: the
+/// internal AIs 90–99 (free text of the label owner's choosing), ship-to / return-to names and
+/// addresses (43xx), person data (7250–7259) and the GSRN / SRIN AIs (8017–8019).
+pub fn ai_may_carry_person_data(ai: &str) -> bool {
+    (ai.len() == 2 && ai.starts_with('9'))
+        || (ai.len() == 4 && ai.starts_with("43"))
+        || (ai.len() == 4 && ai.starts_with("725"))
+        || matches!(ai, "8017" | "8018" | "8019")
+}
+
+/// Byte offsets in `raw` where a GS1 element may start: the beginning, after an AIM symbology
+/// identifier, after GS, `(`, `^`, and the `/`, `?`, `&` of a Digital Link URI.
+fn element_starts(raw: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = raw.as_bytes();
+    let after_aim = (b.len() >= 3 && b[0] == b']').then_some(3);
+    std::iter::once(0).chain(after_aim).chain(
+        b.iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, 0x1d | b'(' | b'^' | b'/' | b'?' | b'&' | b'|'))
+            .map(|(i, _)| i + 1),
+    )
+}
+
+impl Privacy {
+    /// Whether `raw`, which did not parse as GS1 (or as HIBC), must be withheld, and why.
+    /// `error_ai` is the AI the parser stopped at; `symbology` the AIM identifier, if known.
+    ///
+    /// The rule errs towards withholding: what leaves is only data that carries no NHS number,
+    /// no patient GSRN, no wristband or person-data AI where an element could start, no text
+    /// with spaces or commas, and that is GS1 data (or `publish_unparsed_raw` is set).
+    pub fn unparsed_risk(
+        &self,
+        raw: &str,
+        error_ai: Option<&str>,
+        symbology: Option<&str>,
+    ) -> Option<WithholdReason> {
+        if !self.publish_nhs_number {
+            if contains_nhs_number(raw) {
+                return Some(WithholdReason::NhsNumber);
+            }
+            if raw.contains("8018") {
+                return Some(WithholdReason::PatientGsrn);
+            }
+        }
+        let dropped_reason = |ai: &str| {
+            if PERSON_DATA_AIS.contains(&ai) {
+                WithholdReason::PersonData
+            } else {
+                WithholdReason::WristbandData
+            }
+        };
+        if let Some(ai) = error_ai.filter(|ai| self.drops(ai)) {
+            return Some(dropped_reason(ai));
+        }
+        for at in element_starts(raw) {
+            let rest = raw.as_bytes().get(at..).unwrap_or_default();
+            if let Some(ai) = self
+                .drop
+                .iter()
+                .find(|ai| rest.starts_with(ai.as_bytes()))
+            {
+                return Some(dropped_reason(ai));
+            }
+        }
+        if raw.contains([' ', ',']) {
+            return Some(WithholdReason::FreeText);
+        }
+        let gs1 = match symbology {
+            Some(sym) => GS1_SYMBOLOGIES.contains(&sym),
+            // No identifier: an element string (digits or GS first) or bracketed data.
+            None => {
+                let b = raw.as_bytes();
+                matches!(b.first(), Some(b'(' | 0x1d | b'^'))
+                    || (b.len() >= 2 && b[0].is_ascii_digit() && b[1].is_ascii_digit())
+            }
+        };
+        (!gs1 && !self.publish_unparsed_raw).then_some(WithholdReason::NotGs1)
+    }
+
+    /// The keyed hash published in place of withheld data (`hmac-sha256:<hex>` of the bytes,
+    /// domain-separated from patient pseudonyms), so that two identical scans can be matched
+    /// without revealing either. `None` when no key is configured.
+    pub fn withheld_hash(&self, bytes: &[u8]) -> Option<String> {
+        let key = self.key.as_ref()?;
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&key.0) {
+            Ok(mac) => mac,
+            Err(_) => unreachable!("HMAC accepts keys of any length"),
+        };
+        mac.update(b"gs1-gateway/withheld-raw\0");
+        mac.update(bytes);
+        let tag = mac.finalize().into_bytes();
+        let mut out = String::with_capacity(12 + 64);
+        out.push_str(WITHHELD_HASH_PREFIX);
+        push_hex(&mut out, &tag);
+        Some(out)
+    }
+
+    /// Replaces every NHS number in `text` that is not one of the `allowed` digit strings by
+    /// `[withheld]`, skipping pseudonyms and withheld-data hashes (hex that may contain digit
+    /// runs). Returns whether `text` changed.
+    pub fn scrub_nhs_numbers(&self, text: &mut String, allowed: &[String]) -> bool {
+        if self.publish_nhs_number {
+            return false;
+        }
+        let spans = unmasked_nhs_spans(text, allowed);
+        if spans.is_empty() {
+            return false;
+        }
+        for span in spans.into_iter().rev() {
+            text.replace_range(span, WITHHELD_MARK);
+        }
+        true
+    }
+
+    /// Whether `text` holds an NHS number that is not one of the `allowed` digit strings
+    /// (pseudonyms and hashes are not looked into). Always false with `publish_nhs_number`.
+    pub fn leaks_nhs_number(&self, text: &str, allowed: &[String]) -> bool {
+        !self.publish_nhs_number && !unmasked_nhs_spans(text, allowed).is_empty()
+    }
+}
+
+impl Privacy {
+    /// The last word on what of an event may leave the gateway, applied to every scan event,
+    /// alert and context record before it is stored (so a field added later cannot bypass it):
+    /// an NHS number in `raw` withholds `raw` as a whole; one in any other text is replaced by
+    /// `[withheld]`. Product data (the batch or serial of a product label) that happens to read
+    /// as an NHS number is left alone ([`allowed_nhs_like`]). Nothing to do with
+    /// `publish_nhs_number = true`.
+    pub fn guard_event(&self, event: &mut super::ScanEvent) {
+        if self.publish_nhs_number {
+            return;
+        }
+        let allowed = allowed_nhs_like(event);
+        let raw_leaks = self.leaks_nhs_number(&event.raw, &allowed)
+            || event
+                .raw_hex
+                .as_deref()
+                .is_some_and(|h| self.leaks_nhs_number(h, &allowed));
+        if raw_leaks {
+            let data = std::mem::take(&mut event.raw).into_bytes();
+            super::builder::withhold_raw(event, self, &data, WithholdReason::NhsNumber);
+        }
+        event.visit_text_mut(&mut |field, text| {
+            if field == super::TextField::Other {
+                self.scrub_nhs_numbers(text, &allowed);
+            }
+        });
+    }
+
+    /// [`Privacy::guard_event`] for an alert record of `event` (`allowed` from the event).
+    pub fn guard_alert(&self, alert: &mut super::AlertEvent, allowed: &[String]) {
+        alert.visit_text_mut(&mut |_, text| {
+            self.scrub_nhs_numbers(text, allowed);
+        });
+    }
+
+    /// [`Privacy::guard_event`] for a context-change record.
+    pub fn guard_context_change(&self, change: &mut super::ContextChange) {
+        change.visit_text_mut(&mut |_, text| {
+            self.scrub_nhs_numbers(text, &[]);
+        });
+    }
+}
+
+/// The NHS-number-like digit strings an event may carry because they are product data: on a
+/// valid product, logistic, asset or location label, those inside the values of AIs that do not
+/// carry person data (a batch `9434765919` is a batch), and an HIBC product's lot and serial.
+pub fn allowed_nhs_like(event: &super::ScanEvent) -> Vec<String> {
+    use super::ScanKind;
+    let mut out = Vec::new();
+    if !event.valid
+        || !matches!(
+            event.kind,
+            ScanKind::Product | ScanKind::Logistic | ScanKind::Asset | ScanKind::Location
+        )
+    {
+        return out;
+    }
+    let mut take = |value: &str| {
+        for span in nhs_number_spans(value) {
+            out.push(value[span].chars().filter(char::is_ascii_digit).collect());
+        }
+    };
+    for e in &event.elements {
+        if !ai_may_carry_person_data(&e.ai) {
+            take(&e.value);
+        }
+    }
+    if event.hibc.is_some() {
+        for v in [&event.batch, &event.serial].into_iter().flatten() {
+            take(v);
+        }
+    }
+    out
+}
+
+/// What replaces an NHS number found in a text field.
+pub const WITHHELD_MARK: &str = "[withheld]";
+
+/// Prefix of the keyed hash of withheld data.
+pub const WITHHELD_HASH_PREFIX: &str = "hmac-sha256:";
+
+/// NHS-number spans of `text` outside pseudonyms and hashes and not in `allowed`.
+fn unmasked_nhs_spans(text: &str, allowed: &[String]) -> Vec<std::ops::Range<usize>> {
+    let mut spans = nhs_number_spans(text);
+    if spans.is_empty() {
+        return spans;
+    }
+    let masked: Vec<std::ops::Range<usize>> = [PSEUDONYM_PREFIX, WITHHELD_HASH_PREFIX]
+        .iter()
+        .flat_map(|prefix| {
+            text.match_indices(prefix).map(move |(at, p)| {
+                let hex = text[at + p.len()..]
+                    .bytes()
+                    .take_while(u8::is_ascii_hexdigit)
+                    .count();
+                at..at + p.len() + hex
+            })
+        })
+        .collect();
+    spans.retain(|span| {
+        !masked
+            .iter()
+            .any(|m| m.start <= span.start && span.end <= m.end)
+            && !allowed.iter().any(|a| {
+                let digits: String = text[span.clone()]
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .collect();
+                *a == digits
+            })
+    });
+    spans
 }
 
 /// Why a string is not an NHS number.

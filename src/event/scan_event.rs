@@ -200,6 +200,24 @@ pub enum RedactionAction {
     Dropped,
     /// The element's value was replaced by a keyed pseudonym everywhere it appears.
     Pseudonymised,
+    /// The element was removed because its value holds what may be an NHS number (an AI that
+    /// can carry free text, such as the internal AIs 90–99); `raw` is then withheld too.
+    Withheld,
+}
+
+/// In place of `raw` when it was withheld because it may carry patient data (`raw` is then
+/// empty and `raw_hex` absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithheldRaw {
+    /// Length of the data read, in bytes.
+    pub length: usize,
+    /// Keyed hash of the data read (`hmac-sha256:<64 hex>`, under the pseudonym key), so that
+    /// identical scans can be matched; absent when no key is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    /// Why: `nhs_number_pattern`, `patient_gsrn_pattern`, `wristband_data_pattern`,
+    /// `person_data_pattern`, `free_text` or `not_gs1_or_hibc`.
+    pub reason: String,
 }
 
 /// One redaction applied to a scan before it left the gateway.
@@ -237,6 +255,9 @@ pub struct ScanEvent {
     /// The exact bytes as lowercase hex, present only when `raw` is not valid UTF-8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_hex: Option<String>,
+    /// Present when `raw` was withheld because it may carry patient data (then `raw` is "").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_withheld: Option<WithheldRaw>,
     /// Whether the data is valid GS1.
     pub valid: bool,
     /// What the scan identifies.
@@ -329,6 +350,140 @@ pub struct ScanEvent {
     /// `digital_link` are then no longer the exact data read).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redactions: Vec<Redaction>,
+}
+
+/// Which text of a record a [`ScanEvent::visit_text_mut`] visitor is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    /// `raw`: withheld as a whole when it may carry patient data.
+    Raw,
+    /// `raw_hex`: goes with `raw`.
+    RawHex,
+    /// Any other text (values, messages, references).
+    Other,
+}
+
+impl ContextRef {
+    /// Every text of the reference.
+    pub fn visit_text_mut(&mut self, f: &mut dyn FnMut(TextField, &mut String)) {
+        f(TextField::Other, &mut self.id);
+        for s in [&mut self.extension, &mut self.srin].into_iter().flatten() {
+            f(TextField::Other, s);
+        }
+    }
+}
+
+impl ScanContext {
+    /// Every text of the context.
+    pub fn visit_text_mut(&mut self, f: &mut dyn FnMut(TextField, &mut String)) {
+        for r in [&mut self.patient, &mut self.staff, &mut self.location]
+            .into_iter()
+            .flatten()
+        {
+            r.visit_text_mut(f);
+        }
+    }
+}
+
+impl Alert {
+    /// Every text of the alert.
+    pub fn visit_text_mut(&mut self, f: &mut dyn FnMut(TextField, &mut String)) {
+        f(TextField::Other, &mut self.message);
+        f(TextField::Other, &mut self.gtin);
+        for s in [
+            &mut self.hibc_di,
+            &mut self.batch,
+            &mut self.serial,
+            &mut self.reason,
+            &mut self.reference,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            f(TextField::Other, s);
+        }
+    }
+}
+
+impl ScanEvent {
+    /// Shows `f` every free-text string of the event, so that the privacy guard
+    /// ([`crate::event::Privacy::guard_event`]) sees each one. A field added to the event must
+    /// be added here: `every_string_of_the_json_is_visited` fails until it is.
+    pub fn visit_text_mut(&mut self, f: &mut dyn FnMut(TextField, &mut String)) {
+        f(TextField::Raw, &mut self.raw);
+        if let Some(h) = &mut self.raw_hex {
+            f(TextField::RawHex, h);
+        }
+        f(TextField::Other, &mut self.gateway_id);
+        f(TextField::Other, &mut self.scanner_id);
+        for e in &mut self.elements {
+            f(TextField::Other, &mut e.ai);
+            f(TextField::Other, &mut e.title);
+            f(TextField::Other, &mut e.value);
+        }
+        for w in &mut self.warnings {
+            f(TextField::Other, w);
+        }
+        if let Some(err) = &mut self.error {
+            f(TextField::Other, &mut err.kind);
+            f(TextField::Other, &mut err.message);
+            if let Some(ai) = &mut err.ai {
+                f(TextField::Other, ai);
+            }
+        }
+        if let Some(w) = &mut self.raw_withheld {
+            f(TextField::Other, &mut w.reason);
+            if let Some(h) = &mut w.hash {
+                f(TextField::Other, h);
+            }
+        }
+        for s in [
+            &mut self.symbology,
+            &mut self.hri,
+            &mut self.digital_link,
+            &mut self.gtin,
+            &mut self.batch,
+            &mut self.serial,
+            &mut self.gsrn,
+            &mut self.nhs_number,
+            &mut self.srin,
+            &mut self.gln,
+            &mut self.gln_extension,
+            &mut self.sscc,
+            &mut self.giai,
+            &mut self.grai,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            f(TextField::Other, s);
+        }
+        if let Some(h) = &mut self.hibc {
+            f(TextField::Other, &mut h.structure);
+            f(TextField::Other, &mut h.check);
+            for s in [
+                &mut h.labeler,
+                &mut h.product,
+                &mut h.device_identifier,
+                &mut h.expiry,
+                &mut h.link,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                f(TextField::Other, s);
+            }
+        }
+        if let Some(c) = &mut self.context {
+            c.visit_text_mut(f);
+        }
+        for a in &mut self.alerts {
+            a.visit_text_mut(f);
+        }
+        for r in &mut self.redactions {
+            f(TextField::Other, &mut r.ai);
+        }
+    }
 }
 
 /// Writes `n` as decimal digits right-aligned into `buf`, zero-padded (higher digits dropped).

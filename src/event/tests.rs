@@ -510,29 +510,38 @@ fn unlocatable_patient_data_falls_back_to_the_redacted_hri() {
 }
 
 #[test]
-fn invalid_wristband_scan_is_pseudonymised_in_raw_and_error() {
+fn invalid_wristband_scan_is_withheld_whole() {
     let bad = "501234594347659190"; // wrong GSRN check digit
     let err = ParseError {
         kind: "bad_check_digit".into(),
-        message: format!("AI (8018): {bad} has a bad check digit"),
+        message: "AI (8018) has a bad check digit".into(),
         ai: Some("8018".into()),
         span: Some((4, 22)),
         symbology: None,
     };
     let raw = format!("8018{bad}\u{1d}93SMITH");
     let e = builder().build(&scan(&raw), Err(&err), 1);
-    let p = pseudo(bad);
-    assert_eq!(e.raw, format!("8018{p}\u{1d}93SMITH"));
-    let er = e.error.unwrap();
-    assert_eq!(er.message, format!("AI (8018): {p} has a bad check digit"));
-    assert_eq!(er.span, None, "offsets into changed data are withheld");
-    assert_eq!(e.redactions.len(), 1);
-    // Bracketed and URI forms.
+    assert_eq!(e.raw, "");
+    let w = e.raw_withheld.as_ref().expect("withheld");
+    assert_eq!(w.length, raw.len());
+    assert_eq!(w.reason, "patient_gsrn_pattern");
+    assert!(w.hash.as_deref().is_some_and(|h| h.starts_with("hmac-sha256:")));
+    let er = e.error.as_ref().unwrap();
+    assert_eq!(er.kind, "bad_check_digit");
+    assert_eq!(er.span, None, "offsets into withheld data are withheld");
+    assert_no_patient_data(&serde_json::to_value(&e).unwrap());
+    // Bracketed form, and a GSRN whose digits 8-17 are no NHS number: still a patient GSRN.
     let e = builder().build(&scan(&format!("(8018){bad}")), Err(&err), 1);
-    assert_eq!(e.raw, format!("(8018){p}"));
-    // Not a patient: untouched.
+    assert_eq!(e.raw, "");
+    let e = builder().build(&scan("(8018)501234512345678901"), Err(&err), 1);
+    assert_eq!(
+        e.raw_withheld.map(|w| w.reason),
+        Some("patient_gsrn_pattern".into())
+    );
+    // Not a patient: untouched, with the error's span.
     let e = builder().build(&scan("0109506000134353"), Err(&err), 1);
     assert_eq!(e.raw, "0109506000134353");
+    assert!(e.raw_withheld.is_none());
 }
 
 #[test]
@@ -629,7 +638,13 @@ fn real_parse_errors_become_invalid_events() {
         let err = parsed.expect_err(input);
         let e = builder().build(&s, Err(&err), 1);
         assert!(!e.valid && e.error.is_some(), "{input}");
-        assert_eq!(e.raw.as_bytes(), s.data.as_slice());
+        if input == "hello" {
+            // Plain text: nothing shows it is not a wristband's name.
+            assert_eq!(e.raw, "");
+            assert_eq!(e.raw_withheld.as_ref().unwrap().reason, "not_gs1_or_hibc");
+        } else {
+            assert_eq!(e.raw.as_bytes(), s.data.as_slice());
+        }
         assert_valid(&v, &serde_json::to_value(&e).unwrap());
     }
 }
@@ -1486,7 +1501,9 @@ mod properties {
                 prop_assert!(!json.contains(secret), "{} leaked: {}", secret, json);
             }
             prop_assert_eq!(e.gsrn, Some(pseudo(&gsrn)));
-            prop_assert_eq!(e.srin, Some(srin));
+            // An SRIN that reads as an NHS number is withheld like one.
+            let expected = (!privacy::contains_nhs_number(&srin)).then_some(srin);
+            prop_assert_eq!(e.srin, expected);
         }
     }
 }

@@ -159,6 +159,7 @@ fn base_event(n: u128, kind: ScanKind, raw: &str) -> ScanEvent {
         symbology: Some("]d2".to_owned()),
         raw: raw.to_owned(),
         raw_hex: None,
+        raw_withheld: None,
         valid: true,
         kind,
         elements: Vec::new(),

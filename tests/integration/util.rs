@@ -367,6 +367,7 @@ pub fn sample_event(gateway: &str, scanner: &str, sequence: u64) -> gs1_gateway:
         symbology: Some("]d2".into()),
         raw: "01095060001343521726123110ABC123\u{1d}21S1".into(),
         raw_hex: None,
+        raw_withheld: None,
         valid: true,
         kind: ScanKind::Product,
         elements: vec![
