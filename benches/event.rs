@@ -6,8 +6,10 @@
 //! - `build/wristband`: a DCB1077-style wristband: HMAC pseudonym of the GSRN, names dropped,
 //!   raw data edited in place.
 //! - `build/invalid`: a scan that is not valid GS1.
-//! - `pipeline/product`: builder + expiry/recall alerts against a 10,000-row recall list +
-//!   point-of-care context, as the daemon runs it per scan.
+//! - `pipeline/product`: `Processor::process_parsed`: builder + expiry/recall alerts against a
+//!   10,000-row recall list + point-of-care context + privacy guard, from a parsed scan.
+//! - `processor/product`: `Processor::process`, exactly what the daemon runs per scan: GS1
+//!   parse included.
 //! - `json/product`: serialising the finished event (what the outbox stores).
 
 use std::hint::black_box;
@@ -15,8 +17,8 @@ use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gs1_gateway::event::{
-    AlertConfig, ContextConfig, ContextTracker, EventBuilder, EventPipeline, Privacy,
-    PrivacyConfig, PseudonymKey, RecallList,
+    AlertConfig, ContextConfig, ContextTracker, EventBuilder, Privacy, PrivacyConfig, Processor,
+    PseudonymKey, RecallList,
 };
 use gs1_gateway::gs1::{parse, ParseOptions};
 use gs1_gateway::source::{RawScan, SourceKind};
@@ -81,18 +83,22 @@ fn bench(c: &mut Criterion) {
 
     let tracker = ContextTracker::new("theatre-3-edge-1", &ContextConfig::default())
         .expect("default context config");
-    let mut pipeline = EventPipeline::new(builder(), tracker, &AlertConfig::default());
+    let mut pipeline = Processor::new(builder(), tracker, &AlertConfig::default());
     pipeline.set_recall_list(recall_list(10_000));
-    pipeline.process(&wristband, Ok(&wristband_msg), 0);
+    pipeline.process_parsed(&wristband, Ok(&wristband_msg), 0);
     let mut seq = 1;
     g.bench_function("pipeline/product", |bench| {
         bench.iter(|| {
             seq += 1;
-            pipeline.process(black_box(&product), Ok(black_box(&product_msg)), seq)
+            pipeline.process_parsed(black_box(&product), Ok(black_box(&product_msg)), seq)
         })
     });
 
-    let event = pipeline.process(&product, Ok(&product_msg), 0).event;
+    g.bench_function("processor/product", |bench| {
+        bench.iter(|| pipeline.process(black_box(&product)))
+    });
+
+    let event = pipeline.process_parsed(&product, Ok(&product_msg), 0).event;
     g.bench_function("json/product", |bench| {
         bench.iter(|| serde_json::to_vec(black_box(&event)).expect("serialisable"))
     });

@@ -30,7 +30,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, ConfigError};
 use crate::event::{
-    AlertChecker, ContextTracker, EventBuilder, Privacy, RecallFileWatcher, RecallList,
+    AlertConfig, ContextTracker, EventBuilder, Privacy, Processor, RecallLists, MQTT_RECALL_CACHE,
 };
 use crate::gs1::ParseOptions;
 use crate::outbox::{Outbox, OutboxError};
@@ -221,30 +221,18 @@ pub async fn run(
     }
 
     let (settings_tx, settings_rx) = mpsc::channel::<PipelineSettings>(4);
-    let settings = components.into_settings(&config, true);
-    let (file_recalls, recall_watcher) = settings.recalls.unwrap_or_default();
+    let settings = components.into_settings(&config, false);
     // The MQTT recall list of the previous run applies until the broker resends it.
     let mqtt_recall_cache = config
         .alerts
         .recall_topic
         .as_ref()
-        .map(|_| config.outbox.path.join(pipeline::MQTT_RECALL_CACHE));
-    let mqtt_recalls = mqtt_recall_cache
-        .as_deref()
-        .map(pipeline::load_mqtt_recalls)
-        .unwrap_or_default();
+        .map(|_| config.outbox.path.join(MQTT_RECALL_CACHE));
+    let recalls = RecallLists::load(config.alerts.recall_list.as_deref(), mqtt_recall_cache);
     let pipeline = Pipeline {
-        parse_options: settings.parse_options,
-        builder: settings.builder,
-        context: settings.context,
-        alerts: settings.alerts,
-        hibc: crate::event::HibcLinker::new(),
-        recalls: file_recalls.merged(&mqtt_recalls),
-        file_recalls,
-        mqtt_recalls,
-        recall_watcher,
+        processor: settings.processor,
+        recalls,
         recall_inbox,
-        mqtt_recall_cache,
         interop: settings.interop,
         context_expiry: settings.context_expiry,
         outbox: outbox.clone(),
@@ -343,10 +331,7 @@ pub async fn run(
 
 /// Components built from the configuration before anything is opened.
 struct Components {
-    parse_options: ParseOptions,
-    builder: EventBuilder,
-    context: ContextTracker,
-    alerts: AlertChecker,
+    processor: Processor,
     interop: crate::interop::Interop,
 }
 
@@ -366,56 +351,36 @@ impl Components {
             .map_err(|e| setup("[privacy]", &e))?;
         let context = ContextTracker::new(gateway_id.clone(), &config.context)
             .map_err(|e| setup("[context]", &e))?;
-        let alerts = AlertChecker::new(&config.alerts);
+        let alerts: &AlertConfig = &config.alerts;
         Ok(Components {
-            parse_options: ParseOptions {
-                strict: config.gs1.strict,
-                permit_unknown_ais: config.gs1.permit_unknown_ais,
-                ..ParseOptions::default()
-            },
-            builder: EventBuilder::new(gateway_id.clone(), privacy),
-            context,
-            alerts,
+            processor: Processor::with_parse_options(
+                ParseOptions {
+                    strict: config.gs1.strict,
+                    permit_unknown_ais: config.gs1.permit_unknown_ais,
+                    ..ParseOptions::default()
+                },
+                EventBuilder::new(gateway_id.clone(), privacy),
+                context,
+                alerts,
+            ),
             interop: config
                 .interop
                 .validate()
                 .map_err(|e| setup("[interop]", &e))?,
         })
     }
-}
 
-impl Components {
-    /// The pipeline's settings under `config`; with `load_recall_file`, the recall list is
-    /// (re)loaded from its file, otherwise the running list and watcher stay.
-    fn into_settings(self, config: &Config, load_recall_file: bool) -> PipelineSettings {
+    /// The pipeline's settings under `config`; with `reload_recall_file`, the recall list file
+    /// is watched and loaded anew, otherwise the running list and watcher stay.
+    fn into_settings(self, config: &Config, reload_recall_file: bool) -> PipelineSettings {
         PipelineSettings {
-            parse_options: self.parse_options,
-            builder: self.builder,
-            context: self.context,
-            alerts: self.alerts,
-            recalls: load_recall_file.then(|| load_recalls(config.alerts.recall_list.as_deref())),
+            processor: self.processor,
+            recall_file: reload_recall_file.then(|| config.alerts.recall_list.clone()),
             interop: self.interop,
             context_expiry: context_expiry(config),
             echo: config.stdout.echo,
         }
     }
-}
-
-/// The recall list named in `[alerts] recall_list` and the watcher that reloads it. An
-/// unreadable list is reported and retried at every poll; until then there is none.
-fn load_recalls(path: Option<&std::path::Path>) -> (RecallList, Option<RecallFileWatcher>) {
-    let Some(path) = path else {
-        return (RecallList::new(), None);
-    };
-    let mut watcher = RecallFileWatcher::new(path);
-    let list = match watcher.poll() {
-        Ok(list) => list.unwrap_or_else(RecallList::new),
-        Err(e) => {
-            tracing::error!(error = %e, "recall list not loaded");
-            RecallList::new()
-        }
-    };
-    (list, Some(watcher))
 }
 
 /// The pseudonymisation key of this box when none is configured: `pseudonym.key` beside the

@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -19,10 +20,9 @@ use tokio::sync::mpsc;
 
 use crate::app::health::{Health, LastScan};
 use crate::event::{
-    AlertChecker, AlertEvent, ContextTracker, EventBuilder, HibcLinker, RecallFileWatcher,
-    RecallList, RecallListError, ScanEvent, ScanKind, SCAN_EVENT_SCHEMA,
+    AlertEvent, AlertSeverity, Processed, Processor, RecallLists, ScanEvent, ScanKind,
+    ALERT_EVENT_SCHEMA, CONTEXT_CHANGE_SCHEMA, SCAN_EVENT_SCHEMA,
 };
-use crate::gs1::{self, ParseOptions};
 use crate::interop::{Format, Interop};
 use crate::outbox::{ContentType, Message, MessageKind, Outbox, OutboxError, Receipt};
 use crate::publish::InboundMessage;
@@ -32,11 +32,6 @@ use crate::telemetry::{KindLabel, Metrics, ScanLabels, SourceLabel};
 
 /// Most appends awaiting their commit at once.
 pub const MAX_IN_FLIGHT: usize = 4096;
-
-/// Schema identifier of context-change messages.
-pub const CONTEXT_SCHEMA: &str = "gs1-gateway/context-change/1";
-/// Schema identifier of alert messages.
-pub const ALERT_SCHEMA: &str = "gs1-gateway/alert/1";
 
 /// The feedback channels of the running sources, by source id. Shared with the source
 /// supervisor so that a source restarted by a reload gets its scanner's beeps back.
@@ -71,18 +66,13 @@ impl FeedbackRoutes {
 }
 
 /// The parts of the pipeline that a configuration reload (SIGHUP) replaces. Point-of-care
-/// context carries over ([`ContextTracker::carry_over`]); so do the outbox and its sequence.
+/// context carries over ([`Processor::reconfigure`]); so do the outbox and its sequence.
 pub struct PipelineSettings {
-    /// GS1 parse options.
-    pub parse_options: ParseOptions,
-    /// Builds events (gateway id, privacy).
-    pub builder: EventBuilder,
-    /// Point-of-care context settings (its state is carried over from the running tracker).
-    pub context: ContextTracker,
-    /// Expiry/recall checks.
-    pub alerts: AlertChecker,
-    /// The recall list and its watcher; `None` keeps the running list (same file).
-    pub recalls: Option<(RecallList, Option<RecallFileWatcher>)>,
+    /// The per-scan stage under the new settings (its state comes from the running one).
+    pub processor: Processor,
+    /// `Some(file)`: watch and load this recall list file (or none); `None`: keep the running
+    /// list and watcher (same file).
+    pub recall_file: Option<Option<PathBuf>>,
     /// EPCIS/FHIR renderings to publish besides the native event.
     pub interop: Interop,
     /// MQTT 5 message expiry of context messages.
@@ -91,31 +81,14 @@ pub struct PipelineSettings {
     pub echo: bool,
 }
 
-/// What the pipeline needs besides its input.
+/// What the pipeline needs besides its input: wiring around the [`Processor`].
 pub struct Pipeline {
-    /// GS1 parse options.
-    pub parse_options: ParseOptions,
-    /// Builds events (gateway id, privacy).
-    pub builder: EventBuilder,
-    /// Point-of-care context.
-    pub context: ContextTracker,
-    /// Expiry/recall checks.
-    pub alerts: AlertChecker,
-    /// Links HIBC secondary codes to the primary scanned before them.
-    pub hibc: HibcLinker,
-    /// The recall list in force: the file's list merged with the MQTT list.
-    pub recalls: RecallList,
-    /// The recall list from the file (`[alerts] recall_list`).
-    pub file_recalls: RecallList,
-    /// The recall list last received on `[alerts] recall_topic` (empty until one arrives).
-    pub mqtt_recalls: RecallList,
-    /// Reloads the recall list when its file changes.
-    pub recall_watcher: Option<RecallFileWatcher>,
+    /// The per-scan stage.
+    pub processor: Processor,
+    /// The recall lists (file and MQTT) and the list in force.
+    pub recalls: RecallLists,
     /// Messages on `[alerts] recall_topic`, from the publisher's subscription.
     pub recall_inbox: Option<tokio::sync::watch::Receiver<Option<InboundMessage>>>,
-    /// Where the last valid MQTT recall list is kept, so it applies after a restart even
-    /// before the broker is reachable again ([`MQTT_RECALL_CACHE`] beside the outbox).
-    pub mqtt_recall_cache: Option<std::path::PathBuf>,
     /// EPCIS/FHIR renderings to publish besides the native event.
     pub interop: Interop,
     /// MQTT 5 message expiry of context messages (they go stale).
@@ -142,7 +115,8 @@ struct Pending {
     scanner_id: String,
     kind: ScanKind,
     valid: bool,
-    alert: bool,
+    /// Valid with no critical alert: the scanner hears a good read once committed.
+    good_read: bool,
     event: Box<ScanEvent>,
     append: Result<tokio::sync::oneshot::Receiver<Result<Receipt, OutboxError>>, OutboxError>,
 }
@@ -162,6 +136,7 @@ impl Pipeline {
         let mut recall_check = tokio::time::interval(std::time::Duration::from_secs(2));
         recall_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut recall_inbox = self.recall_inbox.take();
+        self.processor.set_recall_list(self.recalls.in_force());
         loop {
             tokio::select! {
                 biased;
@@ -174,7 +149,11 @@ impl Pipeline {
                         None => std::future::pending().await,
                     }
                 } => match changed {
-                    Ok(Some(msg)) => self.recall_message(&msg),
+                    Ok(Some(msg)) => {
+                        if self.recalls.mqtt_message(&msg.topic, &msg.payload, msg.retained) {
+                            self.processor.set_recall_list(self.recalls.in_force());
+                        }
+                    }
                     Ok(None) => {}
                     // The publisher is gone (shutdown): nothing more will arrive.
                     Err(_) => recall_inbox = None,
@@ -184,7 +163,9 @@ impl Pipeline {
                     self.handle(event, &done_tx).await;
                 }
                 _ = recall_check.tick() => {
-                    self.reload_recalls();
+                    if self.recalls.poll_file() {
+                        self.processor.set_recall_list(self.recalls.in_force());
+                    }
                     self.expire_context().await;
                 }
             }
@@ -196,8 +177,7 @@ impl Pipeline {
     /// Applies reloaded settings between two scans, so every scan is handled under one
     /// consistent configuration.
     fn apply(&mut self, new: PipelineSettings) {
-        let old = std::mem::replace(&mut self.context, new.context);
-        let dropped = self.context.carry_over(old);
+        let dropped = self.processor.reconfigure(new.processor);
         if dropped > 0 {
             // No identifiers: the dropped context may hold a patient.
             tracing::info!(
@@ -205,105 +185,20 @@ impl Pipeline {
                 "point-of-care contexts of scanners or groups no longer configured were dropped"
             );
         }
-        self.parse_options = new.parse_options;
-        self.builder = new.builder;
-        self.alerts = new.alerts;
-        if let Some((list, watcher)) = new.recalls {
+        if let Some(file) = new.recall_file {
             // A new recall file replaces the old one's list; the MQTT list stays in force.
-            self.file_recalls = list;
-            self.recalls = self.file_recalls.merged(&self.mqtt_recalls);
-            self.recall_watcher = watcher;
+            self.recalls.replace_file(file.as_deref());
         }
+        self.processor.set_recall_list(self.recalls.in_force());
         self.interop = new.interop;
         self.context_expiry = new.context_expiry;
         self.echo.store(new.echo, Ordering::Relaxed);
         tracing::debug!("pipeline settings reloaded");
     }
 
-    fn reload_recalls(&mut self) {
-        let Some(watcher) = &mut self.recall_watcher else {
-            return;
-        };
-        match watcher.poll() {
-            Ok(Some(list)) => {
-                tracing::info!(
-                    path = %watcher.path().display(),
-                    entries = list.len(),
-                    "recall list reloaded"
-                );
-                self.file_recalls = list;
-                self.recalls = self.file_recalls.merged(&self.mqtt_recalls);
-            }
-            Ok(None) => {}
-            Err(e) => {
-                // Keep the previous list: a half-written file must not clear recalls.
-                tracing::error!(error = %e, "recall list not reloaded; keeping the previous one");
-            }
-        }
-    }
-
-    /// A recall list published on `[alerts] recall_topic` (CSV or JSON, as the file). A valid
-    /// one replaces the previous MQTT list and is merged with the file's list; an invalid one is
-    /// logged and ignored (the lists in force stay). An empty payload (a retained message being
-    /// cleared) empties the MQTT list.
-    fn recall_message(&mut self, msg: &InboundMessage) {
-        if msg.payload.is_empty() {
-            tracing::info!(topic = %msg.topic, "recall list on MQTT cleared (empty message); the file's list stays");
-            self.mqtt_recalls = RecallList::new();
-            self.save_mqtt_recalls(None);
-        } else {
-            match RecallList::parse(&msg.payload) {
-                Ok(list) => {
-                    tracing::info!(
-                        topic = %msg.topic,
-                        entries = list.len(),
-                        retained = msg.retained,
-                        "recall list received over MQTT"
-                    );
-                    self.mqtt_recalls = list;
-                    self.save_mqtt_recalls(Some(&msg.payload));
-                }
-                Err(e) => {
-                    tracing::error!(
-                        topic = %msg.topic,
-                        bytes = msg.payload.len(),
-                        error = %e,
-                        "recall list received over MQTT is invalid and was ignored; keeping the previous one"
-                    );
-                    return;
-                }
-            }
-        }
-        self.recalls = self.file_recalls.merged(&self.mqtt_recalls);
-        tracing::info!(entries = self.recalls.len(), "recall list in force");
-    }
-
-    /// Keeps (or, with `None`, forgets) the MQTT recall list on disk. Written to a temporary
-    /// file, synced and renamed, so a power cut leaves the old list or the new one, never half.
-    /// Recall lists are small and rare, so the pipeline writes it itself.
-    fn save_mqtt_recalls(&self, payload: Option<&[u8]>) {
-        let Some(path) = &self.mqtt_recall_cache else {
-            return;
-        };
-        let result = match payload {
-            Some(bytes) => write_atomically(path, bytes),
-            None => match std::fs::remove_file(path) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                other => other,
-            },
-        };
-        if let Err(e) = result {
-            tracing::error!(
-                path = %path.display(),
-                error = %e,
-                "MQTT recall list not saved: after a restart it applies only once the broker resends it"
-            );
-        }
-    }
-
     /// Publishes context time-outs even when nobody scans.
     async fn expire_context(&mut self) {
-        let changes = self.context.tick(OffsetDateTime::now_utc());
+        let changes = self.processor.tick(OffsetDateTime::now_utc());
         if changes.is_empty() {
             return;
         }
@@ -312,7 +207,7 @@ impl Pipeline {
             .filter_map(|c| {
                 serde_json::to_vec(c).ok().map(|payload| {
                     Message::json(c.scanner_id.clone(), MessageKind::Context, payload)
-                        .with_schema(CONTEXT_SCHEMA)
+                        .with_schema(CONTEXT_CHANGE_SCHEMA)
                 })
             })
             .collect();
@@ -324,55 +219,18 @@ impl Pipeline {
     async fn handle(&mut self, event: SourceEvent, done: &mpsc::Sender<Pending>) {
         match event {
             SourceEvent::Scan(scan) => {
-                let mut input = Vec::with_capacity(scan.data.len() + 3);
-                if let Some(sym) = &scan.symbology {
-                    input.extend_from_slice(sym.as_bytes());
-                }
-                input.extend_from_slice(&scan.data);
-                let parsed = gs1::parse(&input, &self.parse_options);
-                let mut event = self.builder.build(&scan, parsed.as_ref(), 0);
-                self.hibc.apply(&mut event);
-                // A valid HIBC code is not GS1 either, but it is not an error.
-                if let (Err(e), false) = (&parsed, event.valid) {
-                    self.metrics
-                        .parse_errors
-                        .get_or_create(&KindLabel {
-                            kind: e.kind.to_string(),
-                        })
-                        .inc();
-                    // Never the data itself: it may be a wristband.
-                    tracing::warn!(
-                        source = %scan.source_id,
-                        error_kind = %e.kind,
-                        "scan is not valid GS1"
-                    );
-                }
-                let changes = self.context.apply(&mut event);
-                event.alerts = self.alerts.check(&event, &self.recalls);
-                let alert_events = AlertEvent::from_scan(&event);
-                for a in &alert_events {
-                    self.metrics
-                        .alerts
-                        .get_or_create(&KindLabel {
-                            kind: alert_kind(&a.alert),
-                        })
-                        .inc();
-                    // Loud: an expired or recalled product at the point of care.
-                    tracing::error!(
-                        source = %scan.source_id,
-                        event_id = %event.event_id,
-                        gtin = event.gtin.as_deref().unwrap_or(""),
-                        hibc_di = a.alert.hibc_di.as_deref().unwrap_or(""),
-                        batch = event.batch.as_deref().unwrap_or(""),
-                        alert = %alert_kind(&a.alert),
-                        "PATIENT SAFETY ALERT: {}",
-                        a.alert.message
-                    );
-                }
+                let processed = self.processor.process(&scan);
+                self.observe(&processed);
+                let good_read = processed.good_read();
+                let Processed {
+                    event,
+                    alerts,
+                    context_changes,
+                    ..
+                } = processed;
                 let renderings = self.renderings(&event);
                 let context_expiry = self.context_expiry;
                 let to_store = event.clone();
-                let scanner_id = scan.source_id.clone();
                 // Submitted in scan order (sequence numbers follow it), committed as a group.
                 let append = self
                     .outbox
@@ -380,18 +238,18 @@ impl Pipeline {
                         messages(
                             to_store,
                             sequence,
-                            alert_events,
-                            changes,
+                            alerts,
+                            context_changes,
                             renderings,
                             context_expiry,
                         )
                     })
                     .await;
                 let pending = Pending {
-                    scanner_id,
+                    scanner_id: scan.source_id,
                     kind: event.kind,
                     valid: event.valid,
-                    alert: !event.alerts.is_empty(),
+                    good_read,
                     event: Box::new(event),
                     append,
                 };
@@ -443,6 +301,58 @@ impl Pipeline {
         }
     }
 
+    /// Metrics and logs of one processed scan. Never the data itself: it may be a wristband.
+    /// Only a critical alert (expired, recalled) is logged at error level as a patient safety
+    /// alert; a warning (expiring) is a warning.
+    fn observe(&self, processed: &Processed) {
+        let event = &processed.event;
+        if let Some(kind) = &processed.parse_error {
+            self.metrics
+                .parse_errors
+                .get_or_create(&KindLabel { kind: kind.clone() })
+                .inc();
+            tracing::warn!(
+                source = %event.scanner_id,
+                error_kind = %kind,
+                "scan is not valid GS1"
+            );
+        }
+        for a in &event.alerts {
+            self.metrics
+                .alerts
+                .get_or_create(&KindLabel {
+                    kind: a.kind.as_str().to_string(),
+                })
+                .inc();
+            let gtin = event.gtin.as_deref().unwrap_or("");
+            let hibc_di = a.hibc_di.as_deref().unwrap_or("");
+            let batch = event.batch.as_deref().unwrap_or("");
+            match a.severity {
+                // Loud: an expired or recalled product at the point of care.
+                AlertSeverity::Critical => tracing::error!(
+                    source = %event.scanner_id,
+                    event_id = %event.event_id,
+                    gtin,
+                    hibc_di,
+                    batch,
+                    alert = a.kind.as_str(),
+                    "PATIENT SAFETY ALERT: {}",
+                    a.message
+                ),
+                AlertSeverity::Warning => tracing::warn!(
+                    source = %event.scanner_id,
+                    event_id = %event.event_id,
+                    gtin,
+                    hibc_di,
+                    batch,
+                    alert = a.kind.as_str(),
+                    "{}",
+                    a.message
+                ),
+            }
+        }
+    }
+
     /// EPCIS and FHIR renderings of a product scan, as configured.
     fn renderings(&self, event: &ScanEvent) -> Vec<(Format, Vec<u8>)> {
         let mut out = Vec::new();
@@ -469,48 +379,6 @@ impl Pipeline {
     }
 }
 
-/// File name of the last valid recall list received over MQTT, beside the outbox.
-pub const MQTT_RECALL_CACHE: &str = "recalls-mqtt.cache";
-
-/// Loads the MQTT recall list saved by an earlier run; an unreadable or invalid file is
-/// reported and ignored (the broker's retained list replaces it on connect).
-pub fn load_mqtt_recalls(path: &std::path::Path) -> RecallList {
-    match RecallList::from_path(path) {
-        Ok(list) => {
-            tracing::info!(
-                path = %path.display(),
-                entries = list.len(),
-                "recall list last received over MQTT loaded"
-            );
-            list
-        }
-        Err(RecallListError::Read { source, .. })
-            if source.kind() == std::io::ErrorKind::NotFound =>
-        {
-            RecallList::new()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "saved MQTT recall list not loaded; ignored");
-            RecallList::new()
-        }
-    }
-}
-
-/// Writes `bytes` to `path` through a synced temporary file and a rename.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
-}
-
 /// The outbox records of one scan; runs on the outbox's writer thread with the sequence.
 fn messages(
     mut event: ScanEvent,
@@ -534,14 +402,14 @@ fn messages(
         if let Ok(payload) = serde_json::to_vec(&alert) {
             out.push(
                 Message::json(scanner.clone(), MessageKind::Alert, payload)
-                    .with_schema(ALERT_SCHEMA),
+                    .with_schema(ALERT_EVENT_SCHEMA),
             );
         }
     }
     for change in changes {
         if let Ok(payload) = serde_json::to_vec(&change) {
             let mut m = Message::json(change.scanner_id.clone(), MessageKind::Context, payload)
-                .with_schema(CONTEXT_SCHEMA);
+                .with_schema(CONTEXT_CHANGE_SCHEMA);
             // Context goes stale: MQTT 5 brokers drop it after its time-out.
             m.expiry = Some(context_expiry);
             out.push(m);
@@ -603,7 +471,7 @@ async fn complete(
                         let _ = out.flush();
                     }
                 }
-                p.valid && !p.alert
+                p.good_read
             }
             Err(OutboxError::Full { .. }) => {
                 metrics.outbox_rejected.inc();
@@ -628,11 +496,6 @@ async fn complete(
         );
     }
     committed
-}
-
-/// The JSON name of an alert's kind (`expired`, `expiring`, `recalled`).
-fn alert_kind(alert: &crate::event::Alert) -> String {
-    alert.kind.as_str().to_string()
 }
 
 /// The JSON name of a scan kind.

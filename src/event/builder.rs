@@ -183,7 +183,12 @@ impl EventBuilder {
         match parsed {
             Ok(msg) => {
                 if self.fill_valid(&mut event, msg) {
-                    withhold_raw(&mut event, &self.privacy, &scan.data, WithholdReason::NhsNumber);
+                    withhold_raw(
+                        &mut event,
+                        &self.privacy,
+                        &scan.data,
+                        WithholdReason::NhsNumber,
+                    );
                 }
             }
             Err(err) => {
@@ -248,7 +253,8 @@ impl EventBuilder {
         }
         let mut elements = std::mem::take(&mut red.elements);
         event.redactions = std::mem::take(&mut red.redactions);
-        let withheld = self.withhold_suspect_elements(event.kind, &mut elements, &mut event.redactions);
+        let withheld =
+            self.withhold_suspect_elements(event.kind, &mut elements, &mut event.redactions);
 
         let year = event.scanned_at.year();
         let find = |ai: &str| {

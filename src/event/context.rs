@@ -192,7 +192,10 @@ impl ContextChange {
         if let Some(g) = &mut self.group {
             f(super::TextField::Other, g);
         }
-        for r in [&mut self.previous, &mut self.current].into_iter().flatten() {
+        for r in [&mut self.previous, &mut self.current]
+            .into_iter()
+            .flatten()
+        {
             r.visit_text_mut(f);
         }
         self.context.visit_text_mut(f);

@@ -90,7 +90,10 @@ fn code_128_holding_only_an_nhs_number_is_withheld() {
         let e = event_of(&builder(), &input);
         assert_clear_of(&e, &[NHS, "999 000 0018"]);
         let w = e.raw_withheld.as_ref().unwrap_or_else(|| panic!("{input}"));
-        assert_eq!(w.length, input.len() - if input.starts_with(']') { 3 } else { 0 });
+        assert_eq!(
+            w.length,
+            input.len() - if input.starts_with(']') { 3 } else { 0 }
+        );
         assert!(w.hash.as_deref().unwrap().starts_with("hmac-sha256:"));
     }
     // Without an identifier it parses as AI 99: the element is withheld too.
@@ -128,7 +131,10 @@ fn names_in_data_that_does_not_parse_are_withheld() {
         ),
         // Parses (person data dropped, `req` only warns): nothing withheld, nothing left.
         ("]C17253SMITH\u{1d}7254JOHN".to_owned(), None),
-        ("]C10109506000134352\u{1d}7253SMITH JOHN".to_owned(), Some("person_data_pattern")),
+        (
+            "]C10109506000134352\u{1d}7253SMITH JOHN".to_owned(),
+            Some("person_data_pattern"),
+        ),
         ("]C0SMITH JOHN 01/02/1980".to_owned(), Some("free_text")),
         ("]C0SMITH".to_owned(), Some("not_gs1_or_hibc")),
         ("]Q1Mr John Smith".to_owned(), Some("free_text")),
@@ -290,7 +296,12 @@ fn every_string_of_the_json_is_visited() {
         }
     }
     let mut unvisited = Vec::new();
-    walk(&serde_json::to_value(&e).unwrap(), "", &typed, &mut unvisited);
+    walk(
+        &serde_json::to_value(&e).unwrap(),
+        "",
+        &typed,
+        &mut unvisited,
+    );
     assert!(unvisited.is_empty(), "not visited: {unvisited:?}");
 }
 
@@ -339,7 +350,10 @@ fn wristband_input() -> impl Strategy<Value = (String, Vec<String>)> {
                 4 => format!("]C0{spaced}"),
                 5 => format!("]C0{family} {given} {spaced}"),
                 6 => format!("(8018){gsrn}(93){names}"),
-                7 => format!("https://id.gs1.org/8018/{gsrn}?93={}", names.replace('/', "%2F")),
+                7 => format!(
+                    "https://id.gs1.org/8018/{gsrn}?93={}",
+                    names.replace('/', "%2F")
+                ),
                 8 => format!("]C1{product}7253{family}\u{1d}7254{given}\u{1d}8018{gsrn}"),
                 9 => format!("{family} {given}"),
                 10 => format!("]d2{product}91{nhs}\u{1d}93{names}"),

@@ -458,11 +458,7 @@ impl Privacy {
         }
         for at in element_starts(raw) {
             let rest = raw.as_bytes().get(at..).unwrap_or_default();
-            if let Some(ai) = self
-                .drop
-                .iter()
-                .find(|ai| rest.starts_with(ai.as_bytes()))
-            {
+            if let Some(ai) = self.drop.iter().find(|ai| rest.starts_with(ai.as_bytes())) {
                 return Some(dropped_reason(ai));
             }
         }

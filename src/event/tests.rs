@@ -525,7 +525,10 @@ fn invalid_wristband_scan_is_withheld_whole() {
     let w = e.raw_withheld.as_ref().expect("withheld");
     assert_eq!(w.length, raw.len());
     assert_eq!(w.reason, "patient_gsrn_pattern");
-    assert!(w.hash.as_deref().is_some_and(|h| h.starts_with("hmac-sha256:")));
+    assert!(w
+        .hash
+        .as_deref()
+        .is_some_and(|h| h.starts_with("hmac-sha256:")));
     let er = e.error.as_ref().unwrap();
     assert_eq!(er.kind, "bad_check_digit");
     assert_eq!(er.span, None, "offsets into withheld data are withheld");
@@ -1191,8 +1194,8 @@ fn alert_config_is_strict() {
 
 // ---------------------------------------------------------------- pipeline
 
-fn pipeline() -> EventPipeline {
-    let mut p = EventPipeline::new(
+fn pipeline() -> Processor {
+    let mut p = Processor::new(
         builder(),
         tracker(ContextConfig::default()),
         &AlertConfig::default(),
@@ -1201,9 +1204,9 @@ fn pipeline() -> EventPipeline {
     p
 }
 
-fn process(p: &mut EventPipeline, at: OffsetDateTime, els: &[(&str, &str)], seq: u64) -> Processed {
+fn process(p: &mut Processor, at: OffsetDateTime, els: &[(&str, &str)], seq: u64) -> Processed {
     let s = scan_at("bay-1", element_string(els).as_bytes(), at);
-    p.process(&s, Ok(&msg(els)), seq)
+    p.process_parsed(&s, Ok(&msg(els)), seq)
 }
 
 #[test]
@@ -1517,12 +1520,12 @@ fn hibc_code(body: &str) -> String {
     )
 }
 
-fn hibc_scan(p: &mut EventPipeline, data: &str, at: OffsetDateTime, seq: u64) -> Processed {
+fn hibc_scan(p: &mut Processor, data: &str, at: OffsetDateTime, seq: u64) -> Processed {
     let mut s = scan_at("bay-1", data.as_bytes(), at);
     s.symbology = Some("]C0".into());
     let parsed = crate::gs1::parse(&s.data, &crate::gs1::ParseOptions::default());
     let err = parsed.expect_err("HIBC data is not GS1");
-    p.process(&s, Err(&err), seq)
+    p.process_parsed(&s, Err(&err), seq)
 }
 
 #[test]
