@@ -285,7 +285,10 @@ mod tests {
         let band = p.process(&scan("]d28018501234599900000182"));
         assert_eq!(band.context_changes.len(), 1);
         let j = serde_json::to_string(&band.context_changes).unwrap();
-        assert!(!j.contains("9990000018") && !j.contains("501234599900000182"), "{j}");
+        assert!(
+            !j.contains("9990000018") && !j.contains("501234599900000182"),
+            "{j}"
+        );
         let product = p.process(&scan("]d2010950600013435217261101"));
         let j = serde_json::to_string(&product.alerts).unwrap();
         assert!(j.contains("pseudo:hmac-sha256:"), "context carried: {j}");

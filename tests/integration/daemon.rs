@@ -176,6 +176,93 @@ async fn default_run_publishes_stdin_scans_to_its_embedded_broker() {
     assert_eq!(published, printed);
 }
 
+/// The leaks issue's cases, fed through a `stdin` source with the default `[privacy]`: no NHS
+/// number, GSRN or name reaches MQTT (any topic), the stdout echo or the log, even at trace level.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patient_data_in_scans_that_do_not_parse_never_leaves_in_clear() {
+    // GSRN 5012345 + NHS 9990000018 + a wrong check digit (the right one is 2).
+    const BAD_GSRN: &str = "501234599900000189";
+    let cases = [
+        "]C09990000018".to_owned(),
+        "9990000018".to_owned(),
+        format!("]C18018{BAD_GSRN}\\x1d93SMITH JOHN"),
+        "93SMITH JOHN".to_owned(),
+        format!("]C17253SMITH\\x1d7254JOHN\\x1d8018{BAD_GSRN}"),
+        "]C0999 000 0018".to_owned(),
+    ];
+    let state = tempfile::tempdir().expect("tempdir");
+    let mut child = bin()
+        .arg("run")
+        .env("XDG_STATE_HOME", state.path())
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gs1-gateway run");
+    let mut log = StderrLog::of(&mut child);
+    let line = log.wait_for("embedded MQTT broker on");
+    let addr: std::net::SocketAddr = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let mut sub = Subscriber::connect(
+        addr.port(),
+        "leak-test-subscriber",
+        "scan4safety/v1/#",
+        false,
+        ProtocolVersion::V5,
+    )
+    .await;
+    let mut stdin = child.stdin.take().expect("stdin");
+    for c in &cases {
+        writeln!(stdin, "{c}").expect("write");
+    }
+    stdin.flush().expect("flush");
+    let mut published = Vec::new();
+    let mut scans = std::collections::BTreeMap::new();
+    while scans.len() < cases.len() {
+        let msg = sub
+            .next(Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|| panic!("only {} scan events arrived", scans.len()));
+        let text = String::from_utf8_lossy(&msg.payload).into_owned();
+        if msg.topic.ends_with("/scan") {
+            let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            scans.insert(v["sequence"].as_u64(), v);
+        }
+        published.push(text);
+    }
+    drop(stdin);
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success(), "exit status {status}");
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("stdout"), &mut stdout)
+        .expect("read stdout");
+    // The rest of the log, until the pipe closes.
+    while let Ok(line) = log.lines.recv_timeout(Duration::from_secs(5)) {
+        log.seen.push_str(&line);
+        log.seen.push('\n');
+    }
+    for (what, text) in [
+        ("MQTT", published.join("\n")),
+        ("stdout", stdout.clone()),
+        ("log", log.seen.clone()),
+    ] {
+        for secret in ["9990000018", "999 000 0018", BAD_GSRN, "SMITH", "JOHN"] {
+            assert!(!text.contains(secret), "{secret} leaked to {what}:\n{text}");
+        }
+    }
+    assert_eq!(stdout.lines().count(), cases.len(), "{stdout}");
+    for v in scans.values() {
+        assert_eq!(v["raw"], "", "{v}");
+        assert!(v["raw_withheld"]["length"].as_u64().is_some(), "{v}");
+        assert!(v["raw_withheld"]["reason"].as_str().is_some(), "{v}");
+    }
+}
+
 fn write_config(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write config");
