@@ -49,6 +49,7 @@ fn event() -> ScanEvent {
         quantity: None,
         serial: Some("S1".to_owned()),
         gsrn: None,
+        intended_recipient: None,
         nhs_number: None,
         srin: None,
         gln: None,

@@ -67,11 +67,13 @@ pub fn new_event_id(at: OffsetDateTime) -> Uuid {
     Uuid::new_v7(Timestamp::from_unix(NoContext, secs, sub))
 }
 
-/// What the scan identifies, from its elements. A wristband wins over everything else on it,
-/// then a badge, a logistic unit, a product, a place, an asset.
+/// What the scan identifies, from its elements. A wristband wins over everything else on it
+/// (but a GTIN with a patient GSRN is a patient-specific product), then a badge, a logistic
+/// unit, a product, a place, an asset.
 pub fn classify(elements: &[Element]) -> ScanKind {
     let has = |ai: &str| elements.iter().any(|e| e.ai == ai);
-    if has("8018") {
+    // A GTIN beside a patient GSRN is a product made for that patient, not a wristband.
+    if has("8018") && !has("01") {
         ScanKind::Patient
     } else if has("8017") {
         ScanKind::Staff
@@ -163,6 +165,7 @@ impl EventBuilder {
             quantity: None,
             serial: None,
             gsrn: None,
+            intended_recipient: None,
             nhs_number: None,
             srin: None,
             gln: None,
@@ -270,14 +273,19 @@ impl EventBuilder {
         event.best_before = find("15").and_then(|v| gs1_view::gs1_date(&v, year));
         event.production_date = find("11").and_then(|v| gs1_view::gs1_date(&v, year));
         event.quantity = find("30").and_then(|v| v.parse().ok());
-        event.gsrn = find("8018").or_else(|| find("8017"));
+        if event.kind == ScanKind::Product {
+            event.intended_recipient = find("8018");
+            event.gsrn = find("8017");
+        } else {
+            event.gsrn = find("8018").or_else(|| find("8017"));
+        }
         event.srin = find("8019");
         event.gln = find("414");
         event.gln_extension = find("254");
         event.sscc = find("00");
         event.giai = find("8004");
         event.grai = find("8003");
-        if self.privacy.publishes_nhs_number() {
+        if self.privacy.publishes_nhs_number() && event.kind == ScanKind::Patient {
             event.nhs_number = msg
                 .elements
                 .iter()

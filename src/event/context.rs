@@ -148,6 +148,10 @@ pub enum ContextChangeReason {
     Timeout,
     /// The patient was cleared because a different location was scanned.
     LocationChanged,
+    /// The patient was cleared because a wristband scan failed (a damaged band, a bad check
+    /// digit, an NHS number in a symbol that is not GS1): the next product must not be recorded
+    /// against the previous patient when the new one could not be read.
+    PatientScanFailed,
 }
 
 /// A change of point-of-care context, published on `{prefix}/{gateway_id}/{scanner_id}/context`.
@@ -214,6 +218,9 @@ struct GroupState {
     staff: Option<Slot>,
     location: Option<Slot>,
     last_scanner: String,
+    /// The last location scanned, live or timed out: a patient is cleared when the next location
+    /// differs from it, even when the location slot itself has already timed out.
+    last_location: Option<(String, Option<String>)>,
 }
 
 impl GroupState {
@@ -423,20 +430,27 @@ impl ContextTracker {
                 event_id: event.event_id,
                 since: now,
             };
-            let same = state
-                .slot_mut(role)
-                .as_ref()
-                .is_some_and(|s| s.value.id == value.id && s.value.extension == value.extension);
+            // A new SRIN (episode) for the same patient is a change: the new episode applies.
+            let same = state.slot_mut(role).as_ref().is_some_and(|s| {
+                s.value.id == value.id
+                    && s.value.extension == value.extension
+                    && s.value.srin == value.srin
+            });
+            let moved = role == ContextRole::Location
+                && state
+                    .last_location
+                    .as_ref()
+                    .is_some_and(|(id, ext)| *id != value.id || *ext != value.extension);
+            if role == ContextRole::Location {
+                state.last_location = Some((value.id.clone(), value.extension.clone()));
+            }
             if same {
                 if let Some(s) = state.slot_mut(role).as_mut() {
                     s.last_seen = now;
                 }
             } else {
                 let previous = state.slot_mut(role).take().map(|s| s.value);
-                if role == ContextRole::Location
-                    && previous.is_some()
-                    && self.location_change_clears_patient
-                {
+                if moved && self.location_change_clears_patient {
                     if let Some(p) = state.patient.take() {
                         changes.push(record(
                             &self.gateway_id,
@@ -492,6 +506,45 @@ impl ContextTracker {
                 }
             }
             event.context = Some(state.snapshot());
+        }
+        changes
+    }
+
+    /// A scan that tried to identify a patient and failed (see
+    /// [`super::Processor`]): the scanner's patient slot is cleared, with reason
+    /// `patient_scan_failed`, so that no product is recorded against the previous patient.
+    pub fn patient_scan_failed(&mut self, event: &ScanEvent) -> Vec<ContextChange> {
+        let mut changes = Vec::new();
+        let key = self.key_of(&event.scanner_id);
+        let group = self.scanner_group.get(&event.scanner_id).cloned();
+        let timeouts = self.timeouts_of(&key);
+        let now = event.scanned_at;
+        let Some(state) = self.states.get_mut(&key) else {
+            return changes;
+        };
+        state.last_scanner.clone_from(&event.scanner_id);
+        expire(
+            &self.gateway_id,
+            group.as_deref(),
+            state,
+            timeouts,
+            now,
+            &mut changes,
+        );
+        if let Some(p) = state.patient.take() {
+            let snapshot = state.snapshot();
+            changes.push(record(
+                &self.gateway_id,
+                &event.scanner_id,
+                group.as_deref(),
+                now,
+                ContextRole::Patient,
+                ContextChangeReason::PatientScanFailed,
+                Some(p.value),
+                None,
+                snapshot,
+                Some(event.event_id),
+            ));
         }
         changes
     }

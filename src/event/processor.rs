@@ -147,7 +147,14 @@ impl Processor {
         let mut event = self.builder.build(scan, parsed, sequence);
         self.hibc.apply(&mut event);
         event.alerts = self.alerts.check(&event, &self.recalls);
-        let mut context_changes = self.context.apply(&mut event);
+        let mut context_changes = if failed_patient_scan(&event) {
+            self.context.patient_scan_failed(&event)
+        } else {
+            self.context.apply(&mut event)
+        };
+        if let Some(alert) = patient_mismatch(&event) {
+            event.alerts.push(alert);
+        }
         let privacy = self.builder.privacy();
         privacy.guard_event(&mut event);
         let mut alerts = AlertEvent::from_scan(&event);
@@ -184,6 +191,69 @@ impl Processor {
     pub fn current_context(&self, scanner_id: &str, now: OffsetDateTime) -> ScanContext {
         self.context.current(scanner_id, now)
     }
+}
+
+/// A critical alert when a product labelled for one patient (AI 8018 beside the GTIN) is
+/// scanned while a different patient is in context.
+fn patient_mismatch(event: &ScanEvent) -> Option<super::Alert> {
+    let recipient = event.intended_recipient.as_deref()?;
+    let patient = event.context.as_ref()?.patient.as_ref()?;
+    if patient.id == recipient {
+        return None;
+    }
+    let gtin = event.gtin.clone().unwrap_or_default();
+    Some(super::Alert {
+        kind: super::AlertKind::PatientMismatch,
+        severity: AlertSeverity::Critical,
+        message: format!(
+            "PATIENT MISMATCH: GTIN {gtin} is labelled for another patient than the one in \
+             context. Do not use; check the wristband and the label."
+        ),
+        gtin,
+        hibc_di: None,
+        batch: event.batch.clone(),
+        serial: event.serial.clone(),
+        expiry: None,
+        days_to_expiry: None,
+        reason: None,
+        reference: None,
+    })
+}
+
+/// Whether a scan tried to identify a patient and could not: invalid data carrying a patient
+/// pattern (`8018`, an NHS number, wristband or person-data AIs), or an NHS number read as an
+/// internal AI and withheld. The patient in context must then be cleared: a damaged band of
+/// patient B must not leave patient A in context for the next product.
+pub fn failed_patient_scan(event: &ScanEvent) -> bool {
+    use super::privacy::WithholdReason as R;
+    let patient_reason = |reason: &str| {
+        [
+            R::PatientGsrn,
+            R::NhsNumber,
+            R::WristbandData,
+            R::PersonData,
+        ]
+        .iter()
+        .any(|r| r.as_str() == reason)
+    };
+    if event
+        .raw_withheld
+        .as_ref()
+        .is_some_and(|w| patient_reason(&w.reason))
+    {
+        return !event.valid || event.kind == super::ScanKind::Unknown;
+    }
+    if event.valid {
+        return event.kind == super::ScanKind::Unknown
+            && event
+                .redactions
+                .iter()
+                .any(|r| r.action == super::RedactionAction::Withheld);
+    }
+    // Invalid and raw kept (e.g. `publish_nhs_number = true`): look at the data itself.
+    event.error.as_ref().and_then(|e| e.ai.as_deref()) == Some("8018")
+        || event.raw.contains("8018")
+        || super::privacy::contains_nhs_number(&event.raw)
 }
 
 /// Links an HIBC secondary-only code to the HIBC primary scanned just before it on the same
@@ -293,5 +363,215 @@ mod tests {
         let j = serde_json::to_string(&product.alerts).unwrap();
         assert!(j.contains("pseudo:hmac-sha256:"), "context carried: {j}");
         assert!(!j.contains("9990000018"), "{j}");
+    }
+
+    fn gsrn(prefix: &str, nhs: &str, corrupt: bool) -> String {
+        let body = format!("{prefix}{nhs}");
+        let sum: u32 = body
+            .bytes()
+            .rev()
+            .enumerate()
+            .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
+            .sum();
+        let check = (10 - sum % 10) % 10;
+        format!("{body}{}", if corrupt { (check + 1) % 10 } else { check })
+    }
+
+    fn at(scan_data: &str, t: OffsetDateTime) -> RawScan {
+        let mut s = scan(scan_data);
+        s.received_at = t;
+        s
+    }
+
+    const T0: OffsetDateTime = datetime!(2026-11-26 10:00 UTC);
+    const PRODUCT: &str = "]d2010950600013435217271231";
+
+    fn patient_of(p: &Processed) -> Option<String> {
+        p.event
+            .context
+            .as_ref()
+            .and_then(|c| c.patient.as_ref())
+            .map(|r| r.id.clone())
+    }
+
+    #[test]
+    fn a_failed_wristband_clears_the_patient() {
+        let a = gsrn("5012345", "9990000018", false);
+        let b_damaged = gsrn("5012345", "9434765919", true);
+        for failed in [
+            format!("]d28018{b_damaged}"),
+            format!("]C18018{b_damaged}\u{1d}93SMITH JOHN"),
+            "]C09434765919".to_owned(),
+            "9434765919".to_owned(),
+            "]d28018501234594".to_owned(),
+        ] {
+            let mut p = processor();
+            p.process(&at(&format!("]d28018{a}"), T0));
+            let before = p.process(&at(PRODUCT, T0 + time::Duration::seconds(5)));
+            assert!(patient_of(&before).is_some());
+            let f = p.process(&at(&failed, T0 + time::Duration::seconds(10)));
+            assert_eq!(f.context_changes.len(), 1, "{failed}");
+            assert_eq!(
+                f.context_changes[0].reason,
+                crate::event::ContextChangeReason::PatientScanFailed
+            );
+            let after = p.process(&at(PRODUCT, T0 + time::Duration::seconds(15)));
+            assert_eq!(patient_of(&after), None, "{failed}");
+        }
+        // A failed product scan leaves the patient alone.
+        let mut p = processor();
+        p.process(&at(&format!("]d28018{a}"), T0));
+        let f = p.process(&at("]d20109506000134353", T0));
+        assert!(f.context_changes.is_empty());
+        assert!(patient_of(&p.process(&at(PRODUCT, T0))).is_some());
+    }
+
+    #[test]
+    fn a_new_location_clears_the_patient_even_after_the_location_timed_out() {
+        let config = ContextConfig {
+            location_timeout: std::time::Duration::from_secs(60),
+            ..ContextConfig::default()
+        };
+        let key = PseudonymKey::from_bytes(&[7u8; 32], Path::new("k")).unwrap();
+        let privacy = Privacy::with_key(&PrivacyConfig::default(), Some(key)).unwrap();
+        let mut p = Processor::new(
+            EventBuilder::new("gw", privacy),
+            ContextTracker::new("gw", &config).unwrap(),
+            &AlertConfig::default(),
+        );
+        let patient = gsrn("5012345", "9990000018", false);
+        p.process(&at("]C14149506000134369254BAY1", T0));
+        p.process(&at(
+            &format!("]d28018{patient}"),
+            T0 + time::Duration::seconds(30),
+        ));
+        // Bay 1 times out at T0 + 60 s; the band is still live.
+        let bay2 = p.process(&at(
+            "]C14149506000134369254BAY2",
+            T0 + time::Duration::seconds(120),
+        ));
+        assert!(bay2
+            .context_changes
+            .iter()
+            .any(|c| c.reason == crate::event::ContextChangeReason::LocationChanged));
+        let product = p.process(&at(PRODUCT, T0 + time::Duration::seconds(125)));
+        assert_eq!(patient_of(&product), None);
+    }
+
+    #[test]
+    fn a_patient_specific_product_is_a_product_and_checks_the_patient() {
+        let a = gsrn("5012345", "9990000018", false);
+        let b = gsrn("5012345", "9434765919", false);
+        let mut p = processor();
+        p.process(&at(&format!("]d28018{a}"), T0));
+        let own = p.process(&at(
+            &format!("]d20109506000134352\u{1d}8018{a}"),
+            T0 + time::Duration::seconds(5),
+        ));
+        assert_eq!(own.event.kind, crate::event::ScanKind::Product);
+        assert!(
+            own.context_changes.is_empty(),
+            "the patient in context stays"
+        );
+        assert!(own.event.alerts.is_empty());
+        assert_eq!(own.event.intended_recipient, patient_of(&own));
+        let other = p.process(&at(
+            &format!("]d20109506000134352\u{1d}8018{b}"),
+            T0 + time::Duration::seconds(10),
+        ));
+        assert_eq!(other.event.alerts[0].kind, AlertKind::PatientMismatch);
+        assert!(!other.good_read());
+        assert_eq!(other.alerts.len(), 1);
+        let j = serde_json::to_string(&other.alerts).unwrap()
+            + &serde_json::to_string(&other.event).unwrap();
+        assert!(!j.contains(&b) && !j.contains("9434765919"), "{j}");
+    }
+
+    #[test]
+    fn a_new_episode_for_the_same_patient_is_taken() {
+        let a = gsrn("5012345", "9990000018", false);
+        let mut p = processor();
+        p.process(&at(&format!("]d28018{a}\u{1d}80191"), T0));
+        let again = p.process(&at(&format!("]d28018{a}\u{1d}80192"), T0));
+        assert_eq!(again.context_changes.len(), 1);
+        let product = p.process(&at(PRODUCT, T0));
+        let srin = product.event.context.unwrap().patient.unwrap().srin;
+        assert_eq!(srin.as_deref(), Some("2"));
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        #[derive(Debug, Clone)]
+        enum Step {
+            Band(usize),
+            DamagedBand(usize),
+            NhsNumberOnly(usize),
+            Location(u8),
+            Product,
+            Wait(u16),
+        }
+
+        fn step() -> impl Strategy<Value = Step> {
+            prop_oneof![
+                (0usize..3).prop_map(Step::Band),
+                (0usize..3).prop_map(Step::DamagedBand),
+                (0usize..3).prop_map(Step::NhsNumberOnly),
+                (0u8..3).prop_map(Step::Location),
+                Just(Step::Product),
+                Just(Step::Product),
+                (1u16..2000).prop_map(Step::Wait),
+            ]
+        }
+
+        const NHS: [&str; 3] = ["9990000018", "9434765919", "9990000042"];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+
+            /// For any sequence of wristbands (good, damaged, bare NHS numbers), locations,
+            /// products and waits, a product is only ever linked to the patient of the last
+            /// successful patient scan, and only while no failed band or new location came after.
+            #[test]
+            fn no_product_is_linked_to_the_wrong_patient(steps in proptest::collection::vec(step(), 1..40)) {
+                let mut p = processor();
+                let mut t = T0;
+                let mut last_good: Option<String> = None;
+                let mut last_location: Option<u8> = None;
+                for s in steps {
+                    t += time::Duration::seconds(1);
+                    match s {
+                        Step::Band(i) => {
+                            let out = p.process(&at(&format!("]d28018{}", gsrn("5012345", NHS[i], false)), t));
+                            last_good = out.event.gsrn.clone();
+                        }
+                        Step::DamagedBand(i) => {
+                            p.process(&at(&format!("]d28018{}", gsrn("5012345", NHS[i], true)), t));
+                            last_good = None;
+                        }
+                        Step::NhsNumberOnly(i) => {
+                            p.process(&at(&format!("]C0{}", NHS[i]), t));
+                            last_good = None;
+                        }
+                        Step::Location(l) => {
+                            p.process(&at(&format!("]C14149506000134369254BAY{l}"), t));
+                            if last_location.is_some_and(|old| old != l) {
+                                last_good = None;
+                            }
+                            last_location = Some(l);
+                        }
+                        Step::Wait(secs) => t += time::Duration::seconds(i64::from(secs)),
+                        Step::Product => {
+                            let out = p.process(&at(PRODUCT, t));
+                            if let Some(linked) = patient_of(&out) {
+                                prop_assert_eq!(Some(linked), last_good.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -130,6 +130,10 @@ pub enum AlertKind {
     Expiring,
     /// The product's GTIN+batch or GTIN+serial is on the recall list.
     Recalled,
+    /// The product is labelled for a patient (AI 8018 beside its GTIN: an aseptic preparation,
+    /// expressed breast milk, a named-patient supply) other than the patient in context.
+    #[serde(rename = "patient_mismatch")]
+    PatientMismatch,
 }
 
 impl AlertKind {
@@ -139,6 +143,7 @@ impl AlertKind {
             AlertKind::Expired => "expired",
             AlertKind::Expiring => "expiring",
             AlertKind::Recalled => "recalled",
+            AlertKind::PatientMismatch => "patient_mismatch",
         }
     }
 }
@@ -313,6 +318,11 @@ pub struct ScanEvent {
     /// GSRN (8017 staff / 8018 patient), or its keyed pseudonym for patients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gsrn: Option<String>,
+    /// For a product labelled for one patient (AI 8018 beside the GTIN): that patient's GSRN,
+    /// or its keyed pseudonym, as `gsrn` would be for a wristband. The patient in context is
+    /// not changed by such a scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intended_recipient: Option<String>,
     /// The NHS number inside a patient GSRN (10 digits, mod-11 checked), only when the privacy
     /// configuration allows publishing it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -445,6 +455,7 @@ impl ScanEvent {
             &mut self.batch,
             &mut self.serial,
             &mut self.gsrn,
+            &mut self.intended_recipient,
             &mut self.nhs_number,
             &mut self.srin,
             &mut self.gln,

@@ -263,6 +263,95 @@ async fn patient_data_in_scans_that_do_not_parse_never_leaves_in_clear() {
     }
 }
 
+/// Patient A in context, patient B's band fails (bad check digit): the next product must not be
+/// recorded against A. Through the real daemon, its stdin source and its embedded broker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_wristband_clears_the_patient_in_the_daemon() {
+    let state = tempfile::tempdir().expect("tempdir");
+    let mut child = bin()
+        .arg("run")
+        .env("XDG_STATE_HOME", state.path())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gs1-gateway run");
+    let mut log = StderrLog::of(&mut child);
+    let line = log.wait_for("embedded MQTT broker on");
+    let addr: std::net::SocketAddr = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let mut sub = Subscriber::connect(
+        addr.port(),
+        "wrong-patient-subscriber",
+        "scan4safety/v1/#",
+        false,
+        ProtocolVersion::V5,
+    )
+    .await;
+    let mut stdin = child.stdin.take().expect("stdin");
+    // A: 5012345 + 9990000018 + check 2. B: 5012345 + 9434765919, check digit wrong.
+    for line in [
+        "]d28018501234599900000182",
+        PRODUCT,
+        "]d28018501234594347659190",
+        PRODUCT,
+    ] {
+        writeln!(stdin, "{line}").expect("write");
+    }
+    stdin.flush().expect("flush");
+    let mut scans = std::collections::BTreeMap::new();
+    let mut reasons = Vec::new();
+    while scans.len() < 4 {
+        let msg = sub
+            .next(Duration::from_secs(30))
+            .await
+            .unwrap_or_else(|| panic!("only {} scan events arrived", scans.len()));
+        let v: serde_json::Value = match serde_json::from_slice(&msg.payload) {
+            Ok(v) => v,
+            Err(_) => continue,
+        };
+        if msg.topic.ends_with("/scan") {
+            scans.insert(v["sequence"].as_u64(), v);
+        } else if msg.topic.ends_with("/context") {
+            reasons.push(v["reason"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    drop(stdin);
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success(), "exit status {status}");
+    let scans: Vec<serde_json::Value> = scans.into_values().collect();
+    assert!(
+        scans[1]["context"]["patient"]["id"].is_string(),
+        "{}",
+        scans[1]
+    );
+    assert_eq!(scans[2]["valid"], false);
+    assert!(
+        scans[3]["context"].get("patient").is_none() || scans[3]["context"]["patient"].is_null(),
+        "the product after a failed band has no patient: {}",
+        scans[3]
+    );
+    // The context records arrive on their own topic; the clearing one may come after the scans.
+    while !reasons.iter().any(|r| r == "patient_scan_failed") {
+        let Some(msg) = sub.next(Duration::from_secs(10)).await else {
+            break;
+        };
+        if msg.topic.ends_with("/context") {
+            let v: serde_json::Value = serde_json::from_slice(&msg.payload).expect("JSON");
+            reasons.push(v["reason"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    assert!(
+        reasons.iter().any(|r| r == "patient_scan_failed"),
+        "{reasons:?}"
+    );
+}
+
 fn write_config(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write config");

@@ -386,6 +386,7 @@ pub fn sample_event(gateway: &str, scanner: &str, sequence: u64) -> gs1_gateway:
         best_before: None,
         production_date: None,
         quantity: None,
+        intended_recipient: None,
         nhs_number: None,
         serial: Some("S1".into()),
         gsrn: None,
