@@ -44,6 +44,7 @@ fn event() -> ScanEvent {
         gtin: Some("09506000134352".to_owned()),
         batch: Some("ABC123".to_owned()),
         expiry: Some(date!(2026 - 12 - 31)),
+        expiry_time: None,
         best_before: None,
         production_date: None,
         quantity: None,

@@ -40,6 +40,130 @@ pub struct AlertConfig {
     /// previous MQTT list, which is merged with the file's list; an invalid payload is logged
     /// and ignored; an empty one clears the MQTT list.
     pub recall_topic: Option<String>,
+    /// The ward's time zone (IANA name, default `Europe/London`): the calendar day against which
+    /// an expiry date is judged, and the zone of an expiry date-and-time (AI 7003). A product
+    /// that expired yesterday is expired from local midnight, also during summer time.
+    pub time_zone: WardTimeZone,
+}
+
+/// `YYMMDDhhmm` (AI 7003) as a local date and time; the century as for AI 17 (GS1 General
+/// Specifications 7.12: within 49 years back and 50 forward of `this_year`).
+fn expiry_date_time(v: &str, this_year: i32) -> Option<time::PrimitiveDateTime> {
+    if v.len() != 10 || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| v[r].parse::<u8>().ok();
+    let yy = i32::from(n(0..2)?);
+    let century = this_year - this_year.rem_euclid(100);
+    let mut year = century + yy;
+    if year - this_year >= 51 {
+        year -= 100;
+    } else if this_year - year > 49 {
+        year += 100;
+    }
+    let date =
+        time::Date::from_calendar_date(year, time::Month::try_from(n(2..4)?).ok()?, n(4..6)?)
+            .ok()?;
+    let t = time::Time::from_hms(n(6..8)?, n(8..10)?, 0).ok()?;
+    Some(time::PrimitiveDateTime::new(date, t))
+}
+
+/// The default ward time zone.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
+
+/// An IANA time zone (from the tz database bundled into the binary, so a box without `tzdata`
+/// judges expiry the same way). Deserialised from its name; an unknown name is a configuration
+/// error at load time (`check-config` reports it with its position).
+#[derive(Debug, Clone)]
+pub struct WardTimeZone {
+    name: String,
+    tz: jiff::tz::TimeZone,
+}
+
+impl WardTimeZone {
+    /// The zone named `name` (`Europe/London`, `UTC`, …).
+    pub fn new(name: &str) -> Result<Self, String> {
+        jiff::tz::TimeZone::get(name)
+            .map(|tz| Self {
+                name: name.to_owned(),
+                tz,
+            })
+            .map_err(|e| {
+                format!("unknown time zone {name:?} (an IANA name such as \"Europe/London\"): {e}")
+            })
+    }
+
+    /// The zone's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The zone's UTC offset at instant `t`.
+    pub fn offset_at(&self, t: OffsetDateTime) -> time::UtcOffset {
+        let secs = jiff::Timestamp::from_second(t.unix_timestamp())
+            .map(|ts| self.tz.to_offset(ts).seconds())
+            .unwrap_or(0);
+        time::UtcOffset::from_whole_seconds(secs).unwrap_or(time::UtcOffset::UTC)
+    }
+
+    /// `t` in the zone's local time.
+    pub fn local(&self, t: OffsetDateTime) -> OffsetDateTime {
+        t.to_offset(self.offset_at(t))
+    }
+
+    /// The local calendar date at instant `t`: the clinical day.
+    pub fn date_at(&self, t: OffsetDateTime) -> time::Date {
+        self.local(t).date()
+    }
+
+    /// The instant of a local wall-clock time. In the hour skipped or repeated when the clocks
+    /// change, the earlier instant is taken: an expiry then never reads as later than it is.
+    pub fn instant_of(&self, local: time::PrimitiveDateTime) -> Option<OffsetDateTime> {
+        let civil = jiff::civil::DateTime::new(
+            i16::try_from(local.year()).ok()?,
+            i8::try_from(u8::from(local.month())).ok()?,
+            i8::try_from(local.day()).ok()?,
+            i8::try_from(local.hour()).ok()?,
+            i8::try_from(local.minute()).ok()?,
+            0,
+            0,
+        )
+        .ok()?;
+        let zoned = self.tz.to_ambiguous_zoned_datetime(civil).earlier().ok()?;
+        let t = OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second()).ok()?;
+        Some(self.local(t))
+    }
+}
+
+impl Default for WardTimeZone {
+    fn default() -> Self {
+        // The bundled database always has Europe/London; UTC is only a last resort.
+        Self::new(DEFAULT_TIME_ZONE).unwrap_or_else(|_| Self {
+            name: "UTC".into(),
+            tz: jiff::tz::TimeZone::UTC,
+        })
+    }
+}
+
+impl PartialEq for WardTimeZone {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for WardTimeZone {}
+
+impl Serialize for WardTimeZone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name)
+    }
+}
+
+impl<'de> Deserialize<'de> for WardTimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        WardTimeZone::new(&name).map_err(serde::de::Error::custom)
+    }
 }
 
 /// Checks an MQTT topic filter (`[alerts] recall_topic`): not empty, no NUL, `+` and `#` only
@@ -77,6 +201,7 @@ impl Default for AlertConfig {
             expiry_warning_days: DEFAULT_EXPIRY_WARNING_DAYS,
             recall_list: None,
             recall_topic: None,
+            time_zone: WardTimeZone::default(),
         }
     }
 }
@@ -141,13 +266,43 @@ impl AlertEvent {
 #[derive(Debug, Clone)]
 pub struct AlertChecker {
     warning_days: i64,
+    time_zone: WardTimeZone,
 }
 
 impl AlertChecker {
-    /// A checker with the configured warning window.
+    /// A checker with the configured warning window and ward time zone.
     pub fn new(config: &AlertConfig) -> Self {
         Self {
             warning_days: i64::from(config.expiry_warning_days),
+            time_zone: config.time_zone.clone(),
+        }
+    }
+
+    /// The ward's time zone.
+    pub fn time_zone(&self) -> &WardTimeZone {
+        &self.time_zone
+    }
+
+    /// Sets `expiry_time` from an expiry date and time (AI 7003, `YYMMDDhhmm`, the ward's local
+    /// time) and, when the scan has no AI 17, `expiry` to its date, so that every expiry the
+    /// gateway has read counts.
+    pub fn resolve_expiry(&self, event: &mut ScanEvent) {
+        let Some(v) = event
+            .elements
+            .iter()
+            .find(|e| e.ai == "7003")
+            .map(|e| e.value.clone())
+        else {
+            return;
+        };
+        let Some(local) = expiry_date_time(&v, event.scanned_at.year()) else {
+            return;
+        };
+        if let Some(t) = self.time_zone.instant_of(local) {
+            event.expiry_time = Some(t);
+            if event.expiry.is_none() {
+                event.expiry = Some(t.date());
+            }
         }
     }
 
@@ -201,17 +356,37 @@ impl AlertChecker {
                 Some(r),
             ));
         }
-        if let Some(expiry) = event.expiry {
-            let today = event.scanned_at.to_offset(time::UtcOffset::UTC).date();
+        let today = self.time_zone.date_at(event.scanned_at);
+        // The earlier of the expiry date (AI 17, usable through that local day) and the expiry
+        // date and time (AI 7003).
+        let by_time = event.expiry_time.map(|t| (t.date(), t <= event.scanned_at));
+        let by_date = event.expiry.map(|d| (d, d < today));
+        let effective = match (by_date, by_time) {
+            (Some(a), Some(b)) => Some(if b.1 || b.0 < a.0 { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        if let Some((expiry, passed)) = effective {
             let days = (expiry - today).whole_days();
-            let exp = iso_date_opt::format(&expiry);
+            let exp = match event.expiry_time.filter(|t| t.date() == expiry) {
+                Some(t) => format!(
+                    "{} {:02}:{:02}",
+                    iso_date_opt::format(&expiry),
+                    t.hour(),
+                    t.minute()
+                ),
+                None => iso_date_opt::format(&expiry),
+            };
             let scanned = iso_date_opt::format(&today);
-            if days < 0 {
-                let message = format!(
-                    "EXPIRED: {item} expired on {exp}, {} day{} before this scan on {scanned}. Do not use.",
-                    -days,
-                    if days == -1 { "" } else { "s" }
-                );
+            if passed {
+                let message = if days < 0 {
+                    format!(
+                        "EXPIRED: {item} expired on {exp}, {} day{} before this scan on {scanned}. Do not use.",
+                        -days,
+                        if days == -1 { "" } else { "s" }
+                    )
+                } else {
+                    format!("EXPIRED: {item} expired at {exp}, before this scan. Do not use.")
+                };
                 alerts.push(self.alert(
                     event,
                     AlertKind::Expired,
@@ -248,9 +423,8 @@ impl AlertChecker {
         message: String,
         recall: Option<&RecallEntry>,
     ) -> Alert {
-        let days_to_expiry = event
-            .expiry
-            .map(|e| (e - event.scanned_at.to_offset(time::UtcOffset::UTC).date()).whole_days());
+        let today = self.time_zone.date_at(event.scanned_at);
+        let days_to_expiry = event.expiry.map(|e| (e - today).whole_days());
         Alert {
             kind,
             severity,
@@ -284,4 +458,127 @@ fn describe(scheme: &str, id: &str, batch: Option<&str>, serial: Option<&str>) -
         s.push_str(&format!(" serial {sn}"));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::event::{
+        ContextConfig, ContextTracker, EventBuilder, Privacy, PrivacyConfig, Processor,
+        PseudonymKey,
+    };
+    use crate::source::{RawScan, SourceKind};
+
+    fn processor(config: &AlertConfig) -> Processor {
+        let key = PseudonymKey::from_bytes(&[7u8; 32], Path::new("k")).unwrap();
+        let privacy = Privacy::with_key(&PrivacyConfig::default(), Some(key)).unwrap();
+        Processor::new(
+            EventBuilder::new("gw", privacy),
+            ContextTracker::new("gw", &ContextConfig::default()).unwrap(),
+            config,
+        )
+    }
+
+    fn kinds(config: &AlertConfig, data: &str, at: OffsetDateTime) -> (Vec<AlertKind>, ScanEvent) {
+        let scan = RawScan {
+            source_id: "bay-1".into(),
+            kind: SourceKind::Serial,
+            received_at: at,
+            data: data.as_bytes().to_vec(),
+            symbology: Some("]d2".into()),
+        };
+        let out = processor(config).process(&scan);
+        (out.event.alerts.iter().map(|a| a.kind).collect(), out.event)
+    }
+
+    const GTIN: &str = "0109506000134352";
+
+    /// 00:30 BST on 2 July is 23:30 UTC on 1 July: a product that expired on 1 July is expired
+    /// on the ward, not "expiring today" (the UTC date).
+    #[test]
+    fn expiry_is_judged_on_the_wards_calendar_day() {
+        let cfg = AlertConfig::default();
+        let night = datetime!(2026-07-01 23:30 UTC);
+        let (k, e) = kinds(&cfg, &format!("{GTIN}17260701"), night);
+        assert_eq!(k, [AlertKind::Expired]);
+        assert!(
+            e.alerts[0].message.contains("2026-07-02"),
+            "{}",
+            e.alerts[0].message
+        );
+        assert_eq!(e.alerts[0].days_to_expiry, Some(-1));
+        // Month-only expiry (DD = 00): June, scanned at 00:30 BST on 1 July.
+        let (k, _) = kinds(
+            &cfg,
+            &format!("{GTIN}17260600"),
+            datetime!(2026-06-30 23:30 UTC),
+        );
+        assert_eq!(k, [AlertKind::Expired]);
+        // In winter GMT is UTC: 23:30 UTC on 1 December is still 1 December.
+        let (k, _) = kinds(
+            &cfg,
+            &format!("{GTIN}17261201"),
+            datetime!(2026-12-01 23:30 UTC),
+        );
+        assert_eq!(k, [AlertKind::Expiring]);
+        // A ward on UTC judges by the UTC date.
+        let utc = AlertConfig {
+            time_zone: WardTimeZone::new("UTC").unwrap(),
+            ..AlertConfig::default()
+        };
+        let (k, _) = kinds(&utc, &format!("{GTIN}17260701"), night);
+        assert_eq!(k, [AlertKind::Expiring]);
+    }
+
+    #[test]
+    fn expiry_date_and_time_counts_and_the_earlier_wins() {
+        let cfg = AlertConfig::default();
+        // 7003 = 2 July 2026 08:00 local (BST, 07:00 UTC).
+        let data = format!("{GTIN}70032607020800");
+        let (k, e) = kinds(&cfg, &data, datetime!(2026-07-02 06:59 UTC));
+        assert_eq!(k, [AlertKind::Expiring]);
+        assert_eq!(
+            serde_json::to_value(&e).unwrap()["expiry_time"],
+            "2026-07-02T08:00:00+01:00"
+        );
+        assert_eq!(e.expiry, Some(time::macros::date!(2026 - 07 - 02)));
+        let (k, e) = kinds(&cfg, &data, datetime!(2026-07-02 07:00 UTC));
+        assert_eq!(k, [AlertKind::Expired]);
+        assert!(
+            e.alerts[0].message.contains("08:00"),
+            "{}",
+            e.alerts[0].message
+        );
+        // AI 17 says the end of 31 December, AI 7003 says 2 July 08:00: the earlier counts.
+        let both = format!("{GTIN}17261231\u{1d}70032607020800");
+        let (k, _) = kinds(&cfg, &both, datetime!(2026-07-02 12:00 UTC));
+        assert_eq!(k, [AlertKind::Expired]);
+        // And the other way round: 17 already past, 7003 later.
+        let both = format!("{GTIN}17260630\u{1d}70032612310000");
+        let (k, _) = kinds(&cfg, &both, datetime!(2026-07-02 12:00 UTC));
+        assert_eq!(k, [AlertKind::Expired]);
+    }
+
+    #[test]
+    fn clock_change_hours_take_the_earlier_instant() {
+        let london = WardTimeZone::default();
+        // 01:30 on 25 October 2026 happens twice (BST then GMT): the BST one is earlier.
+        let t = london
+            .instant_of(time::macros::datetime!(2026-10-25 01:30))
+            .unwrap();
+        assert_eq!(t.offset(), time::macros::offset!(+1));
+    }
+
+    #[test]
+    fn time_zone_is_validated_at_load() {
+        let c: AlertConfig = toml::from_str("time_zone = \"America/New_York\"").unwrap();
+        assert_eq!(c.time_zone.name(), "America/New_York");
+        let err = toml::from_str::<AlertConfig>("time_zone = \"Europe/Londres\"").unwrap_err();
+        assert!(err.to_string().contains("unknown time zone"), "{err}");
+        assert_eq!(AlertConfig::default().time_zone.name(), "Europe/London");
+    }
 }

@@ -160,6 +160,7 @@ impl EventBuilder {
             gtin: None,
             batch: None,
             expiry: None,
+            expiry_time: None,
             best_before: None,
             production_date: None,
             quantity: None,

@@ -146,6 +146,7 @@ impl Processor {
     ) -> Processed {
         let mut event = self.builder.build(scan, parsed, sequence);
         self.hibc.apply(&mut event);
+        self.alerts.resolve_expiry(&mut event);
         event.alerts = self.alerts.check(&event, &self.recalls);
         let mut context_changes = if failed_patient_scan(&event) {
             self.context.patient_scan_failed(&event)

@@ -295,6 +295,15 @@ pub struct ScanEvent {
         with = "iso_date_opt"
     )]
     pub expiry: Option<Date>,
+    /// Expiry date and time (AI 7003) as an instant in the ward's time zone (`[alerts]
+    /// time_zone`), RFC 3339 with its UTC offset. When both AI 17 and AI 7003 are present, the
+    /// earlier counts for alerts.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rfc3339_offset_opt"
+    )]
+    pub expiry_time: Option<OffsetDateTime>,
     /// Best-before date (AI 15), ISO 8601; day 00 is the last day of the month.
     #[serde(
         default,
@@ -555,6 +564,30 @@ pub mod iso_date_opt {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
         let s: Option<String> = Option::deserialize(d)?;
         s.map(|s| Date::parse(&s, FORMAT).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
+/// RFC 3339 keeping the value's UTC offset (`2026-07-02T08:00:00+01:00`).
+pub mod rfc3339_offset_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::format_description::well_known::Rfc3339;
+    use time::OffsetDateTime;
+
+    /// Serde serializer.
+    pub fn serialize<S: Serializer>(t: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&t.format(&Rfc3339).map_err(serde::ser::Error::custom)?),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Serde deserializer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        let s: Option<String> = Option::deserialize(d)?;
+        s.map(|s| OffsetDateTime::parse(&s, &Rfc3339).map_err(serde::de::Error::custom))
             .transpose()
     }
 }

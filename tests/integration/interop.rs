@@ -170,6 +170,7 @@ fn base_event(n: u128, kind: ScanKind, raw: &str) -> ScanEvent {
         gtin: None,
         batch: None,
         expiry: None,
+        expiry_time: None,
         best_before: None,
         production_date: None,
         quantity: None,

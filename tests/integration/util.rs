@@ -383,6 +383,7 @@ pub fn sample_event(gateway: &str, scanner: &str, sequence: u64) -> gs1_gateway:
         gtin: Some("09506000134352".into()),
         batch: Some("ABC123".into()),
         expiry: Some(time::macros::date!(2026 - 12 - 31)),
+        expiry_time: None,
         best_before: None,
         production_date: None,
         quantity: None,
