@@ -492,6 +492,52 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
         }
     }
 
+    // A scanner id in a context group or a biz-step rule that names no source is a typo that
+    // would silently unlink a theatre's scanner from its patient: refuse it.
+    if let Some(sources) = &sources {
+        let ids: Vec<&str> = sources.iter().map(|s| s.id()).collect();
+        let unknown = |id: &str| {
+            let mut message = format!("scanner `{id}` is not the id of any `[[source]]`");
+            match did_you_mean(id, &ids) {
+                Some(s) => message.push_str(&format!(" (did you mean `{s}`?)")),
+                None if ids.is_empty() => message.push_str("; no source is configured"),
+                None => message.push_str(&format!("; the sources are: {}", ids.join(", "))),
+            }
+            message
+        };
+        if let Some(c) = &context {
+            for (g, group) in c.groups.iter().enumerate() {
+                for (n, id) in group.scanners.iter().enumerate() {
+                    if !ids.contains(&id.as_str()) {
+                        diagnostics.push(merged.place(
+                            Diagnostic::error(
+                                format!("context.group[{g}].scanners[{n}]"),
+                                unknown(id),
+                            ),
+                            &[
+                                key("context"),
+                                key("group"),
+                                Segment::Index(g),
+                                key("scanners"),
+                                Segment::Index(n),
+                            ],
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(i) = &interop {
+            for id in i.scanner_biz_steps.keys() {
+                if !ids.contains(&id.as_str()) {
+                    diagnostics.push(merged.place(
+                        Diagnostic::error(format!("interop.scanner_biz_steps.{id}"), unknown(id)),
+                        &[key("interop"), key("scanner_biz_steps"), key(id)],
+                    ));
+                }
+            }
+        }
+    }
+
     Some(Config {
         path: None,
         files: Vec::new(),
@@ -746,6 +792,42 @@ kind = \"stdin\"
                 .any(|e| e.starts_with("13:source[1].id duplicate source id `a`")),
             "{errs:?}"
         );
+    }
+
+    /// A misspelt scanner in a context group would never be linked to its theatre's patient.
+    #[test]
+    fn scanner_ids_in_groups_and_biz_steps_must_name_a_source() {
+        let text = "\
+[[source]]
+id = \"scrub\"
+kind = \"stdin\"
+
+[[source]]
+id = \"anaesthetic\"
+kind = \"replay\"
+path = \"/dev/null\"
+
+[[context.group]]
+name = \"theatre-3\"
+scanners = [\"scrub\", \"anaesthetc\"]
+
+[interop.scanner_biz_steps]
+scurb = \"receiving\"
+";
+        let errs = errors(text);
+        assert!(
+            errs.iter().any(|e| e.starts_with(
+                "12:context.group[0].scanners[1] scanner `anaesthetc` is not the id of any `[[source]]` (did you mean `anaesthetic`?)"
+            )),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("interop.scanner_biz_steps.scurb")
+                    && e.contains("(did you mean `scrub`?)")),
+            "{errs:?}"
+        );
+        assert_eq!(errs.len(), 2, "{errs:?}");
     }
 
     #[test]

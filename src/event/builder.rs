@@ -21,7 +21,8 @@ use crate::source::RawScan;
 
 use super::gs1_view;
 use super::privacy::{
-    ai_may_carry_person_data, push_hex, Privacy, WithholdReason, PSEUDONYM_PREFIX,
+    ai_may_carry_person_data, contains_patient_gsrn, push_hex, Privacy, WithholdReason,
+    PSEUDONYM_PREFIX,
 };
 use super::{
     EventElement, EventError, HibcInfo, Redaction, RedactionAction, ScanEvent, ScanKind,
@@ -335,6 +336,7 @@ impl EventBuilder {
                 return true;
             }
             let suspect = self.privacy.leaks_nhs_number(&e.value, &[])
+                || (!e.value.starts_with(PSEUDONYM_PREFIX) && contains_patient_gsrn(&e.value))
                 || (kind == ScanKind::Unknown && {
                     let mut joined = String::with_capacity(e.ai.len() + e.value.len());
                     joined.push_str(&e.ai);
@@ -378,7 +380,7 @@ impl EventBuilder {
                 match self.privacy.patient_pseudonym(&e.value) {
                     Some(p) => {
                         out.secrets.push((e.value.to_string(), p.clone()));
-                        if let Some(nhs) = self.privacy.nhs_number_in_gsrn(&e.value) {
+                        if let Some(nhs) = self.privacy.nhs_number_digits_in_gsrn(&e.value) {
                             out.secrets.push((nhs.expose().to_owned(), p.clone()));
                         }
                         Action::Replace(p)

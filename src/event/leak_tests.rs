@@ -398,3 +398,19 @@ proptest! {
         let _ = json(&e);
     }
 }
+
+#[test]
+fn a_patient_gsrn_inside_internal_data_is_withheld() {
+    let gsrn = patient_gsrn("5012345", NHS, false);
+    let other = patient_gsrn("5012345", "9434765919", false);
+    // AI 94 = 00 + the GSRN of another patient than the band's own.
+    let e = event_of(&builder(), &format!("]d28018{gsrn}\u{1d}9400{other}"));
+    assert_clear_of(&e, &[&other, "9434765919", &gsrn, NHS]);
+    assert!(e
+        .redactions
+        .iter()
+        .any(|r| r.ai == "94" && r.action == RedactionAction::Withheld));
+    // No wristband AI at all: an unidentified scan with a GSRN in internal data.
+    let e = event_of(&builder(), &format!("]d29400{other}"));
+    assert_clear_of(&e, &[&other, "9434765919"]);
+}

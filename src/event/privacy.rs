@@ -270,19 +270,67 @@ impl Privacy {
         self.publish_nhs_number
     }
 
-    /// The NHS number inside a patient GSRN: digits 8–17 (after a 7-digit GS1 Company Prefix),
-    /// when they pass the mod-11 check and, if configured, the prefix matches.
+    /// The NHS number inside a patient GSRN, for publishing (`nhs_number`): digits 8–17 (after
+    /// a 7-digit GS1 Company Prefix) when they pass the mod-11 check **and** the GSRN starts with
+    /// the configured `nhs_company_prefix`. Without a configured prefix there is none: about 1
+    /// in 11 GSRNs of other issuers pass mod 11 by chance, and would point at another person.
     pub fn nhs_number_in_gsrn(&self, gsrn: &str) -> Option<NhsNumber> {
+        let prefix = self.nhs_company_prefix.as_deref()?;
+        if !gsrn.starts_with(prefix) {
+            return None;
+        }
+        self.nhs_number_digits_in_gsrn(gsrn)
+    }
+
+    /// Digits 8–17 of an 18-digit GSRN when they pass the NHS mod-11 check, whatever the
+    /// prefix: what must never appear in clear beside a pseudonymised GSRN.
+    pub fn nhs_number_digits_in_gsrn(&self, gsrn: &str) -> Option<NhsNumber> {
         if gsrn.len() != 18 || !gsrn.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        if let Some(prefix) = &self.nhs_company_prefix {
-            if !gsrn.starts_with(prefix.as_str()) {
-                return None;
-            }
-        }
         NhsNumber::parse(&gsrn[7..17]).ok()
     }
+}
+
+/// Whether a digit run of `s` (18 digits or more) holds an 18-digit window that reads as a
+/// patient GSRN: a correct GS1 check digit and digits 8–17 that pass the NHS mod-11 check.
+/// Used on free-text values and unparsed data only (a GSRN hidden in internal-use data such as
+/// AI 94 = `00` + GSRN), never on product keys, where windows pass by chance.
+pub fn contains_patient_gsrn(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i - start >= 18 {
+            for w in b[start..i].windows(18) {
+                if gs1_check_ok(w) && nhs_mod11_ok(&w[7..17]) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+/// GS1 mod-10 check over ASCII digits (the last is the check digit).
+fn gs1_check_ok(d: &[u8]) -> bool {
+    let Some((&check, body)) = d.split_last() else {
+        return false;
+    };
+    let sum: u32 = body
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
+        .sum();
+    (10 - sum % 10) % 10 == u32::from(check - b'0')
 }
 
 /// Where NHS numbers may hide in text: every run of exactly 10 ASCII digits that is not part of
@@ -442,7 +490,7 @@ impl Privacy {
             if contains_nhs_number(raw) {
                 return Some(WithholdReason::NhsNumber);
             }
-            if raw.contains("8018") {
+            if raw.contains("8018") || contains_patient_gsrn(raw) {
                 return Some(WithholdReason::PatientGsrn);
             }
         }
@@ -935,12 +983,14 @@ mod tests {
         let p = Privacy::with_key(&PrivacyConfig::default(), Some(key())).unwrap();
         // 7-digit prefix 5012345 + NHS number 9434765919 + GSRN check digit.
         assert_eq!(
-            p.nhs_number_in_gsrn("501234594347659191")
+            p.nhs_number_digits_in_gsrn("501234594347659191")
                 .map(|n| n.expose().to_string()),
             Some("9434765919".into())
         );
-        assert!(p.nhs_number_in_gsrn("501234594347659181").is_none());
-        assert!(p.nhs_number_in_gsrn("5012345943476591").is_none());
+        // Published only under a configured NHS prefix: 1 in 11 other GSRNs pass mod 11.
+        assert!(p.nhs_number_in_gsrn("501234594347659191").is_none());
+        assert!(p.nhs_number_digits_in_gsrn("501234594347659181").is_none());
+        assert!(p.nhs_number_digits_in_gsrn("5012345943476591").is_none());
         let cfg = PrivacyConfig {
             nhs_company_prefix: Some("5099999".into()),
             ..PrivacyConfig::default()

@@ -129,12 +129,27 @@ impl Processor {
     /// [`Processor::process_parsed`]. `sequence` is 0 until the outbox assigns one.
     pub fn process(&mut self, scan: &RawScan) -> Processed {
         self.input.clear();
+        let bare_ean = scan.symbology.is_none() && bare_ean_upc(&scan.data);
         if let Some(sym) = &scan.symbology {
             self.input.extend_from_slice(sym.as_bytes());
+        } else if bare_ean {
+            // EAN-13, UPC-A (as EAN-13 with a leading 0) or EAN-8, as the scanner would have
+            // sent it with AIM identifiers on.
+            match scan.data.len() {
+                8 => self.input.extend_from_slice(b"]E4"),
+                12 => self.input.extend_from_slice(b"]E00"),
+                _ => self.input.extend_from_slice(b"]E0"),
+            }
         }
         self.input.extend_from_slice(&scan.data);
         let parsed = gs1::parse(&self.input, &self.parse_options);
-        self.process_parsed(scan, parsed.as_ref(), 0)
+        let mut out = self.process_parsed(scan, parsed.as_ref(), 0);
+        if bare_ean && out.event.valid {
+            out.event.warnings.push(
+                "no AIM symbology identifier: 8, 12 or 13 digits with a valid check digit were read as an EAN/UPC GTIN; configure the scanner to transmit AIM identifiers".into(),
+            );
+        }
+        out
     }
 
     /// One scan whose parse result is already known (replays, tests), with its `sequence`.
@@ -192,6 +207,14 @@ impl Processor {
     pub fn current_context(&self, scanner_id: &str, now: OffsetDateTime) -> ScanContext {
         self.context.current(scanner_id, now)
     }
+}
+
+/// Whether data without a symbology identifier is what an EAN-8, UPC-A or EAN-13 symbol holds:
+/// 8, 12 or 13 digits with a valid GS1 check digit. Without this a bare EAN-13 such as
+/// `9506000134352` would read as internal AI 95, valid and never checked for recalls.
+fn bare_ean_upc(data: &[u8]) -> bool {
+    matches!(data.len(), 8 | 12 | 13)
+        && std::str::from_utf8(data).is_ok_and(|s| crate::gs1::Gtin::try_from(s).is_ok())
 }
 
 /// A critical alert when a product labelled for one patient (AI 8018 beside the GTIN) is
@@ -486,6 +509,29 @@ mod tests {
         let j = serde_json::to_string(&other.alerts).unwrap()
             + &serde_json::to_string(&other.event).unwrap();
         assert!(!j.contains(&b) && !j.contains("9434765919"), "{j}");
+    }
+
+    /// A scanner without AIM identifiers sends an EAN-13 as 13 bare digits: it is a product
+    /// (checked for recalls), not internal AI 95.
+    #[test]
+    fn bare_ean_upc_digits_are_read_as_a_gtin() {
+        let mut p = processor();
+        for (data, gtin) in [
+            ("9506000134352", "09506000134352"),
+            ("036000291452", "00036000291452"),
+            ("95060002", "00000095060002"),
+        ] {
+            let mut s = scan(data);
+            s.symbology = None;
+            let out = p.process(&s);
+            assert_eq!(out.event.kind, crate::event::ScanKind::Product, "{data}");
+            assert_eq!(out.event.gtin.as_deref(), Some(gtin));
+            assert!(out.event.warnings.iter().any(|w| w.contains("AIM")));
+        }
+        // A wrong check digit stays what it was (an element string).
+        let mut s = scan("9506000134353");
+        s.symbology = None;
+        assert_ne!(p.process(&s).event.kind, crate::event::ScanKind::Product);
     }
 
     #[test]

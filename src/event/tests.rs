@@ -454,6 +454,7 @@ fn person_data_ais_are_dropped_from_any_scan() {
 fn publishing_nhs_numbers_is_opt_in() {
     let cfg = PrivacyConfig {
         publish_nhs_number: true,
+        nhs_company_prefix: Some("5012345".into()),
         ..PrivacyConfig::default()
     };
     let b = EventBuilder::new(GATEWAY, Privacy::with_key(&cfg, None).unwrap());
@@ -461,6 +462,15 @@ fn publishing_nhs_numbers_is_opt_in() {
     let e = b.build(&scan(&raw), Ok(&msg(&wristband())), 1);
     assert_eq!(e.gsrn.as_deref(), Some(PATIENT_GSRN));
     assert_eq!(e.nhs_number.as_deref(), Some(NHS));
+    // Without the NHS prefix the digits are not taken for an NHS number.
+    let cfg = PrivacyConfig {
+        publish_nhs_number: true,
+        ..PrivacyConfig::default()
+    };
+    let b0 = EventBuilder::new(GATEWAY, Privacy::with_key(&cfg, None).unwrap());
+    let e0 = b0.build(&scan(&raw), Ok(&msg(&wristband())), 1);
+    assert_eq!(e0.gsrn.as_deref(), Some(PATIENT_GSRN));
+    assert_eq!(e0.nhs_number, None);
     assert_eq!(
         e.raw,
         format!("8018{PATIENT_GSRN}\u{1d}80191234"),
@@ -1325,6 +1335,7 @@ fn schema_accepts_real_events_of_every_kind() {
     // NHS numbers published in clear.
     let cfg = PrivacyConfig {
         publish_nhs_number: true,
+        nhs_company_prefix: Some("5012345".into()),
         ..PrivacyConfig::default()
     };
     let b = EventBuilder::new(GATEWAY, Privacy::with_key(&cfg, None).unwrap());

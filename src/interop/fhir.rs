@@ -11,7 +11,7 @@
 //! - With a patient in context: a `Procedure` (status `in-progress`: the gateway sees a product
 //!   used during care, the EPR owns the procedure's life cycle) whose `subject` is the patient,
 //!   `performer.actor` the member of staff by GSRN, `location` the place by GLN, and either
-//!   `focalDevice` with action `implanted` (configured implants; `Device.patient` is then set
+//!   `focalDevice` with action SNOMED CT 129336009 "Implantation - action" (configured implants; `Device.patient` is then set
 //!   too) or `usedReference` (everything else). We chose `Procedure` over `DeviceUseStatement`
 //!   because implant registries and theatre systems record devices against procedures, and
 //!   `DeviceUseStatement` is maturity level 0 in R4.
@@ -592,10 +592,12 @@ fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, 
             .transpose()?;
         let (focal_device, used_reference) = if implant {
             let action = CodeableConcept {
+                // R4's device-action value set is SNOMED CT (`http://hl7.org/fhir/device-action`
+                // is not a code system in R4).
                 coding: [Coding {
-                    system: "http://hl7.org/fhir/device-action",
-                    code: "implanted",
-                    display: "Implanted",
+                    system: "http://snomed.info/sct",
+                    code: "129336009",
+                    display: "Implantation - action",
                 }],
             };
             (
