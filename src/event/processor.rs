@@ -26,9 +26,14 @@ use crate::source::RawScan;
 use super::privacy::allowed_nhs_like;
 
 use super::{
-    link_hibc_secondary, AlertChecker, AlertConfig, AlertEvent, AlertSeverity, ContextChange,
-    ContextTracker, EventBuilder, RecallList, ScanContext, ScanEvent,
+    link_hibc_secondary, AlertChecker, AlertConfig, AlertEvent, AlertKind, AlertSeverity,
+    ContextChange, ContextTracker, EventBuilder, RecallList, ScanContext, ScanEvent,
 };
+
+/// The warning on every product scan while no recall list could be loaded (with the
+/// `recall_check_unavailable` alert).
+pub const RECALL_CHECK_UNAVAILABLE_WARNING: &str =
+    "recall_check_unavailable: no recall list could be loaded; this product was not checked against recalls";
 
 /// Everything one scan produces, for the outbox and the publisher.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +152,16 @@ impl Processor {
         let mut event = self.builder.build(scan, parsed, sequence);
         self.hibc.apply(&mut event);
         event.alerts = self.alerts.check(&event, &self.recalls);
+        if event
+            .alerts
+            .iter()
+            .any(|a| a.kind == AlertKind::RecallCheckUnavailable)
+        {
+            // Also in `warnings`, for consumers that read the scan but not its alerts.
+            event
+                .warnings
+                .push(RECALL_CHECK_UNAVAILABLE_WARNING.to_owned());
+        }
         let mut context_changes = self.context.apply(&mut event);
         let privacy = self.builder.privacy();
         privacy.guard_event(&mut event);
@@ -233,7 +248,7 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::event::{AlertKind, ContextConfig, Privacy, PrivacyConfig, PseudonymKey};
+    use crate::event::{ContextConfig, Privacy, PrivacyConfig, PseudonymKey};
     use crate::source::SourceKind;
 
     fn processor() -> Processor {
@@ -285,7 +300,10 @@ mod tests {
         let band = p.process(&scan("]d28018501234599900000182"));
         assert_eq!(band.context_changes.len(), 1);
         let j = serde_json::to_string(&band.context_changes).unwrap();
-        assert!(!j.contains("9990000018") && !j.contains("501234599900000182"), "{j}");
+        assert!(
+            !j.contains("9990000018") && !j.contains("501234599900000182"),
+            "{j}"
+        );
         let product = p.process(&scan("]d2010950600013435217261101"));
         let j = serde_json::to_string(&product.alerts).unwrap();
         assert!(j.contains("pseudo:hmac-sha256:"), "context carried: {j}");

@@ -1108,7 +1108,10 @@ fn recall_csv_errors_name_the_line() {
     assert!(err("batch,serial\nA,B\n").contains("no `gtin` column"));
     assert!(matches!(
         RecallList::parse(b"gtin\n\xff\xfe\n"),
-        Err(RecallListError::BadGtin { .. } | RecallListError::Csv { .. })
+        Err(RecallListError::Row(RejectedRow {
+            at: RowAt::Line(2),
+            error: RowError::Malformed(_)
+        }))
     ));
 }
 
@@ -1145,10 +1148,14 @@ fn recall_json_in_both_shapes_with_line_numbered_errors() {
     assert!(list.lookup(GTIN, None, Some("S1")).is_some());
     assert!(list.lookup(GTIN, Some("S1"), None).is_none());
 
+    // A bad entry is rejected on its own, by number (serde keeps no line per array element).
     let e = RecallList::parse(b"[\n  {\"gtin\": \"09506000134352\",\n   \"lot\": \"X\"}\n]")
         .unwrap_err();
-    assert!(matches!(e, RecallListError::Json { line: 3, .. }), "{e}");
-    assert!(e.to_string().contains("unknown field `lot`"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("recall list entry 1: unknown field `lot`"),
+        "{e}"
+    );
     let e = RecallList::parse(b"[\n  {\"gtin\": \"09506000134352\"\n   \"batch\": \"X\"}\n]")
         .unwrap_err();
     assert!(matches!(e, RecallListError::Json { line: 3, .. }), "{e}");
@@ -1162,13 +1169,15 @@ fn recall_file_watcher_reloads_on_change_only() {
     let path = dir.path().join("recalls.csv");
     std::fs::write(&path, RECALL_CSV).unwrap();
     let mut w = RecallFileWatcher::new(&path);
-    assert_eq!(w.poll().unwrap().unwrap().len(), 3);
+    assert_eq!(w.poll().unwrap().unwrap().list.len(), 3);
     assert!(w.poll().unwrap().is_none());
     std::fs::write(&path, "gtin,batch\n09506000134352,NEW\n").unwrap();
-    let list = w.poll().unwrap().unwrap();
-    assert!(list.lookup(GTIN, Some("NEW"), None).is_some());
+    let parsed = w.poll().unwrap().unwrap();
+    assert!(parsed.list.lookup(GTIN, Some("NEW"), None).is_some());
     std::fs::write(&path, "gtin,batch\nnot-a-gtin,NEW\n").unwrap();
-    assert!(matches!(w.poll(), Err(RecallListError::BadGtin { .. })));
+    let parsed = w.poll().unwrap().unwrap();
+    assert!(parsed.has_no_valid_row());
+    assert!(matches!(parsed.rejected[0].error, RowError::BadGtin(_)));
     assert!(
         w.poll().unwrap().is_none(),
         "a broken file is reported once"
@@ -1636,14 +1645,18 @@ fn broken_hibc_is_invalid_with_the_hibc_error() {
 
 #[test]
 fn recall_list_rows_name_a_gtin_or_an_hibc_device_identifier() {
+    let row_error = |bytes: &[u8]| match RecallList::parse(bytes) {
+        Err(RecallListError::Row(r)) => Some(r.error),
+        _ => None,
+    };
     assert!(matches!(
-        RecallList::parse(b"hibc_di,batch\na99912345,L1\n"),
-        Err(RecallListError::BadHibc { .. })
+        row_error(b"hibc_di,batch\na99912345,L1\n"),
+        Some(RowError::BadHibc(_))
     ));
-    assert!(matches!(
-        RecallList::parse(format!("gtin,hibc_di\n{GTIN},A99912345\n").as_bytes()),
-        Err(RecallListError::GtinOrHibc { .. })
-    ));
+    assert_eq!(
+        row_error(format!("gtin,hibc_di\n{GTIN},A99912345\n").as_bytes()),
+        Some(RowError::GtinOrHibc)
+    );
     let list = RecallList::parse(br#"[{"hibc_di":"A99912345","serial":"S1"}]"#).unwrap();
     assert_eq!(list.len(), 1);
 }
