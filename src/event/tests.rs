@@ -1752,3 +1752,95 @@ proptest::proptest! {
         proptest::prop_assert_eq!(iso_date_opt::format(&t.date()), t.date().to_string());
     }
 }
+
+// ------------------------------------------------ recalls that cannot be matched or checked
+
+/// A batch recall raised nothing when the scan carried no batch (EAN-13, an HIBC primary, a
+/// GTIN-only Digital Link); now a `recall_possible` warning names the batches and references.
+#[test]
+fn a_scan_without_a_batch_of_a_product_with_batch_recalls_raises_recall_possible() {
+    let list = RecallList::parse(RECALL_CSV.as_bytes()).unwrap();
+    let checker = AlertChecker::new(&AlertConfig::default());
+    let a = checker.check(&ev("bay-1", T0, &[("01", GTIN)]), &list);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(
+        (a[0].kind, a[0].severity),
+        (AlertKind::RecallPossible, AlertSeverity::Warning)
+    );
+    assert_eq!(a[0].reference.as_deref(), Some("FSN-2026-0042"));
+    assert_eq!(
+        a[0].message,
+        "Recall possible: recalls are active for batches of this product; check the batch. \
+         GTIN 09506000134352 was scanned without a batch; recalled batch: LOT7 (reference \
+         FSN-2026-0042); scanned 2026-11-26."
+    );
+    // With a batch, only the batch decides; a product with no batch recall raises nothing.
+    assert!(checker
+        .check(&product_at(T0, "281231", "LOT8"), &list)
+        .is_empty());
+    assert!(checker
+        .check(&ev("bay-1", T0, &[("01", "09506000134383")]), &list)
+        .is_empty());
+
+    // Through the processor: an EAN-13 read is a warning, so still a good read.
+    let mut p = pipeline();
+    let mut s = scan_at("bay-1", b"9506000134352", T0);
+    s.symbology = Some("]E0".into());
+    let out = p.process(&s);
+    assert_eq!(out.event.gtin.as_deref(), Some(GTIN));
+    let kinds: Vec<_> = out.event.alerts.iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [AlertKind::RecallPossible]);
+    assert!(out.good_read());
+    let v = validator(None);
+    assert_valid(&v, &serde_json::to_value(&out.event).unwrap());
+    assert_valid(
+        &validator(Some("alertEvent")),
+        &serde_json::to_value(&out.alerts[0]).unwrap(),
+    );
+}
+
+/// With no recall list loaded the gateway once checked against nothing and said nothing; now
+/// every product scan carries `recall_check_unavailable` (alert and warning), still a good read.
+#[test]
+fn every_product_scan_says_when_no_recall_list_could_be_loaded() {
+    let mut p = pipeline();
+    let mut list = RecallList::parse(RECALL_CSV.as_bytes()).unwrap();
+    list.set_unavailable(true);
+    p.set_recall_list(list);
+    let out = process(
+        &mut p,
+        T0,
+        &[("01", GTIN), ("17", "281231"), ("10", "LOT8")],
+        1,
+    );
+    let kinds: Vec<_> = out.event.alerts.iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [AlertKind::RecallCheckUnavailable]);
+    assert_eq!(out.event.alerts[0].severity, AlertSeverity::Warning);
+    assert!(out
+        .event
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("recall_check_unavailable")));
+    assert!(out.good_read());
+    assert_valid(&validator(None), &serde_json::to_value(&out.event).unwrap());
+    assert_valid(
+        &validator(Some("alertEvent")),
+        &serde_json::to_value(&out.alerts[0]).unwrap(),
+    );
+    // What is loaded still applies: a recalled batch is critical as well.
+    let out = process(
+        &mut p,
+        T0,
+        &[("01", GTIN), ("17", "281231"), ("10", "LOT7")],
+        2,
+    );
+    let kinds: Vec<_> = out.event.alerts.iter().map(|a| a.kind).collect();
+    assert_eq!(
+        kinds,
+        [AlertKind::Recalled, AlertKind::RecallCheckUnavailable]
+    );
+    // Not a product: nothing to check.
+    let out = process(&mut p, T0, &wristband(), 3);
+    assert!(out.event.alerts.is_empty());
+    assert!(out.event.warnings.is_empty(), "{:?}", out.event.warnings);
+}
