@@ -247,7 +247,7 @@ mod tests {
         assert!(h.status().healthy);
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("recalls.csv");
-        std::fs::write(&path, "gtin,batch\n09506000134352,L1\n9506000134352,L2\n").expect("write");
+        std::fs::write(&path, "gtin,batch\n09506000134352,L1\n0950600013435,L2\n").expect("write");
         lists.replace_file(Some(&path));
         h.recalls(Some(lists.status()));
         let s = h.status();
