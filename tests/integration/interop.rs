@@ -301,7 +301,7 @@ fn alert(kind: &str, message: &str) -> Alert {
         days_to_expiry: match kind {
             gs1_gateway::event::AlertKind::Expired => Some(-3),
             gs1_gateway::event::AlertKind::Expiring => Some(37),
-            gs1_gateway::event::AlertKind::Recalled => None,
+            _ => None,
         },
         reason: (kind == gs1_gateway::event::AlertKind::Recalled)
             .then(|| "field safety notice".to_owned()),
