@@ -1,4 +1,5 @@
-//! Patient-safety alerts: expired, expiring and recalled products.
+//! Patient-safety alerts: expired, expiring and recalled products, and recalls that cannot be
+//! matched (no batch on the scan) or checked (no list loaded).
 //!
 //! - `expired` (critical): the expiry date (AI 17, day `00` = last day of the month) is before the
 //!   scan date. A product is usable through its expiry date.
@@ -38,13 +39,15 @@ pub struct AlertConfig {
     /// Raise an `expiring` warning for products expiring within this many days (0: only those
     /// expiring today; negative values are not accepted).
     pub expiry_warning_days: u32,
-    /// Recall list file (CSV or JSON), reloaded when it changes.
+    /// Recall list file (CSV or JSON), reloaded when it changes. Rejected rows are left out and
+    /// reported; while it cannot be loaded, product scans carry `recall_check_unavailable`.
     pub recall_list: Option<PathBuf>,
     /// MQTT topic (filter, used as given, not under the topic prefix) on which a recall list
     /// can arrive, in the same formats as the file. The gateway subscribes on every (re)connect,
-    /// so the retained message on it is picked up at start. Each valid payload replaces the
-    /// previous MQTT list, which is merged with the file's list; an invalid payload is logged
-    /// and ignored; an empty one clears the MQTT list.
+    /// so the retained message on it is picked up at start. Each payload with a valid row
+    /// replaces the previous MQTT list (rejected rows reported), which is merged with the
+    /// file's list; an unreadable payload, or one with no valid row, is logged and ignored; an
+    /// empty one clears the MQTT list.
     pub recall_topic: Option<String>,
 }
 
