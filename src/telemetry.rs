@@ -83,8 +83,16 @@ pub struct Metrics {
     pub source_errors: Family<SourceLabel, Counter>,
     /// 1 while a source's device is connected.
     pub source_connected: Family<SourceLabel, Gauge>,
-    /// Patient-safety alerts raised, by kind (expired, expiring, recalled).
+    /// Patient-safety alerts raised, by kind (expired, expiring, recalled, recall_possible,
+    /// recall_check_unavailable).
     pub alerts: Family<KindLabel, Counter>,
+    /// Distinct recalls in force (file and MQTT lists merged).
+    pub recall_list_entries: Gauge<i64, AtomicI64>,
+    /// Rows rejected in the last read of the recall lists.
+    pub recall_rows_rejected: Gauge<i64, AtomicI64>,
+    /// 1 while the configured recall list file could not be loaded (product scans are not
+    /// checked against it).
+    pub recall_check_unavailable: Gauge<i64, AtomicI64>,
     /// Events in the outbox not yet acknowledged by the broker.
     pub outbox_depth: Gauge<i64, AtomicI64>,
     /// Age of the oldest unacknowledged event, seconds.
@@ -108,6 +116,9 @@ impl Metrics {
             source_errors: Family::default(),
             source_connected: Family::default(),
             alerts: Family::default(),
+            recall_list_entries: Gauge::default(),
+            recall_rows_rejected: Gauge::default(),
+            recall_check_unavailable: Gauge::default(),
             outbox_depth: Gauge::default(),
             outbox_oldest_age_seconds: Gauge::default(),
             outbox_rejected: Counter::default(),
@@ -134,8 +145,23 @@ impl Metrics {
         );
         r.register(
             "alerts",
-            "Patient-safety alerts (expired, expiring, recalled)",
+            "Patient-safety alerts (expired, expiring, recalled, recall_possible, recall_check_unavailable)",
             m.alerts.clone(),
+        );
+        r.register(
+            "recall_list_entries",
+            "Distinct recalls in force (file and MQTT lists merged)",
+            m.recall_list_entries.clone(),
+        );
+        r.register(
+            "recall_rows_rejected",
+            "Recall list rows rejected in the last read of each list",
+            m.recall_rows_rejected.clone(),
+        );
+        r.register(
+            "recall_check_unavailable",
+            "1 while the configured recall list file could not be loaded",
+            m.recall_check_unavailable.clone(),
         );
         r.register(
             "outbox_depth",

@@ -7,6 +7,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+
+use crate::event::RecallStatus;
 use uuid::Uuid;
 
 /// The state of one source.
@@ -77,6 +79,9 @@ pub struct Status {
     pub broker: BrokerHealth,
     /// Outbox.
     pub outbox: OutboxHealth,
+    /// The recall lists (absent when none is configured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recalls: Option<RecallStatus>,
     /// Why the gateway is not healthy (empty when it is).
     pub problems: Vec<String>,
     /// True when every source and the broker are fine.
@@ -170,6 +175,11 @@ impl Health {
         self.with(|s| s.outbox = outbox)
     }
 
+    /// Records the state of the recall lists (when a file or topic is configured).
+    pub fn recalls(&self, recalls: Option<RecallStatus>) {
+        self.with(|s| s.recalls = recalls)
+    }
+
     /// A snapshot with `healthy`/`problems` filled in.
     pub fn status(&self) -> Status {
         self.with(|s| {
@@ -191,6 +201,9 @@ impl Health {
             }
             if snapshot.outbox.full {
                 problems.push("the outbox is full: new scans are refused".to_string());
+            }
+            if let Some(r) = &snapshot.recalls {
+                problems.extend(r.problems());
             }
             snapshot.healthy = problems.is_empty();
             snapshot.problems = problems;
@@ -220,6 +233,36 @@ mod tests {
         assert_eq!(
             h.status().problems,
             vec!["the outbox is full: new scans are refused"]
+        );
+    }
+
+    /// A rejected recall row or a list that could not be loaded makes the gateway unhealthy,
+    /// naming the row (the gateway once ran with no recalls and reported itself healthy).
+    #[test]
+    fn recall_list_problems_are_health_problems() {
+        let h = Health::new("gw");
+        h.broker("x", true, None);
+        let mut lists = crate::event::RecallLists::default();
+        h.recalls(Some(lists.status()));
+        assert!(h.status().healthy);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("recalls.csv");
+        std::fs::write(&path, "gtin,batch\n09506000134352,L1\n0950600013435,L2\n").expect("write");
+        lists.replace_file(Some(&path));
+        h.recalls(Some(lists.status()));
+        let s = h.status();
+        assert!(!s.healthy);
+        assert_eq!(s.problems.len(), 1, "{:?}", s.problems);
+        assert!(s.problems[0].contains("line 3"), "{:?}", s.problems);
+        assert_eq!(s.recalls.as_ref().map(|r| r.entries), Some(1));
+        lists.replace_file(Some(&dir.path().join("missing.csv")));
+        h.recalls(Some(lists.status()));
+        let s = h.status();
+        assert!(s.recalls.as_ref().is_some_and(|r| r.unavailable));
+        assert!(
+            s.problems[0].contains("could not be loaded"),
+            "{:?}",
+            s.problems
         );
     }
 

@@ -136,7 +136,7 @@ impl Pipeline {
         let mut recall_check = tokio::time::interval(std::time::Duration::from_secs(2));
         recall_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut recall_inbox = self.recall_inbox.take();
-        self.processor.set_recall_list(self.recalls.in_force());
+        self.recalls_changed();
         loop {
             tokio::select! {
                 biased;
@@ -151,7 +151,7 @@ impl Pipeline {
                 } => match changed {
                     Ok(Some(msg)) => {
                         if self.recalls.mqtt_message(&msg.topic, &msg.payload, msg.retained) {
-                            self.processor.set_recall_list(self.recalls.in_force());
+                            self.recalls_changed();
                         }
                     }
                     Ok(None) => {}
@@ -164,7 +164,7 @@ impl Pipeline {
                 }
                 _ = recall_check.tick() => {
                     if self.recalls.poll_file() {
-                        self.processor.set_recall_list(self.recalls.in_force());
+                        self.recalls_changed();
                     }
                     self.expire_context().await;
                 }
@@ -189,11 +189,30 @@ impl Pipeline {
             // A new recall file replaces the old one's list; the MQTT list stays in force.
             self.recalls.replace_file(file.as_deref());
         }
-        self.processor.set_recall_list(self.recalls.in_force());
+        self.recalls_changed();
         self.interop = new.interop;
         self.context_expiry = new.context_expiry;
         self.echo.store(new.echo, Ordering::Relaxed);
         tracing::debug!("pipeline settings reloaded");
+    }
+
+    /// Puts the recall list in force into the processor, its state into `/healthz` and
+    /// `/status`, and its counts into the metrics.
+    fn recalls_changed(&mut self) {
+        let list = self.recalls.in_force();
+        let status = self.recalls.status();
+        self.metrics
+            .recall_list_entries
+            .set(i64::try_from(list.len()).unwrap_or(i64::MAX));
+        self.metrics
+            .recall_rows_rejected
+            .set(i64::try_from(status.rows_rejected()).unwrap_or(i64::MAX));
+        self.metrics
+            .recall_check_unavailable
+            .set(i64::from(status.unavailable));
+        let configured = status.file.is_some() || status.mqtt.is_some() || !list.is_empty();
+        self.health.recalls(configured.then_some(status));
+        self.processor.set_recall_list(list);
     }
 
     /// Publishes context time-outs even when nobody scans.

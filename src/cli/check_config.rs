@@ -10,13 +10,30 @@ use super::CheckConfigArgs;
 /// The fully commented default configuration, also installed as /etc/gs1-gateway/gs1-gateway.toml.
 pub const DEFAULT_CONFIG: &str = include_str!("../../config/gs1-gateway.toml");
 
-/// Exit 0 with a summary of what would run, or 2 with every error (file:line:column: key: message).
+/// Exit 0 with a summary of what would run, or 2 with every error (file:line:column: key: message),
+/// including every rejected row of the recall list file (recalls.csv:LINE: …).
 pub fn run(args: CheckConfigArgs) -> anyhow::Result<ExitCode> {
     match config::load(&args.file) {
         Ok((config, warnings)) => {
             let mut err = std::io::stderr().lock();
             for w in &warnings {
                 writeln!(err, "{w}")?;
+            }
+            // `run` would start with the valid rows of a recall list; a technician must still
+            // fix the others before the list goes to a ward.
+            let recalls = config::recall_list_diagnostics(&config);
+            if !recalls.is_empty() {
+                for d in &recalls {
+                    writeln!(err, "{d}")?;
+                }
+                writeln!(
+                    err,
+                    "{}: configuration rejected ({} recall list error{})",
+                    args.file.display(),
+                    recalls.len(),
+                    if recalls.len() == 1 { "" } else { "s" }
+                )?;
+                return Ok(ExitCode::from(2));
             }
             let mut out = std::io::stdout().lock();
             out.write_all(summary(&config).as_bytes())?;
@@ -84,6 +101,9 @@ pub fn summary(config: &Config) -> String {
             "http: {} (/metrics, /healthz, /status)\n",
             config.http.listen
         ));
+    }
+    if let Some(path) = &config.alerts.recall_list {
+        s.push_str(&format!("recall list: {}\n", path.display()));
     }
     if config.stdout.echo {
         s.push_str("stdout: echo published events\n");

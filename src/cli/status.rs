@@ -104,6 +104,35 @@ fn render(s: &Status) -> String {
         s.outbox.oldest_age_seconds,
         if s.outbox.full { ", FULL" } else { "" }
     ));
+    if let Some(r) = &s.recalls {
+        out.push_str(&format!(
+            "recalls  {} in force{}\n",
+            r.entries,
+            if r.unavailable {
+                ", UNAVAILABLE (the recall list file could not be loaded)"
+            } else {
+                ""
+            }
+        ));
+        for (what, src) in [("file", &r.file), ("mqtt", &r.mqtt)] {
+            if let Some(src) = src {
+                out.push_str(&format!(
+                    "  {what:<6} {} {} entries{}{}\n",
+                    src.source,
+                    src.entries,
+                    match src.rejected.len() {
+                        0 => String::new(),
+                        n => format!(", {n} row{} REJECTED", if n == 1 { "" } else { "s" }),
+                    },
+                    if src.error.is_some() {
+                        ", last read FAILED"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+        }
+    }
     out.push_str("sources\n");
     for (id, src) in &s.sources {
         let state = if src.ended {

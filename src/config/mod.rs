@@ -235,6 +235,61 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     load_with_env(path, |k| std::env::var(k).ok())
 }
 
+/// The configured recall list file read as `run` reads it: an error for a file that cannot be
+/// read or parsed as a whole, or has no valid row, and one per rejected row at its line (CSV;
+/// JSON entries by number). For `check-config`, which exits 2 on any: a list with bad rows
+/// must be fixed before it goes to a ward, even though `run` would use its valid rows.
+pub fn recall_list_diagnostics(config: &Config) -> Vec<Diagnostic> {
+    use crate::event::{RecallList, RecallListError, RowAt};
+    let Some(path) = &config.alerts.recall_list else {
+        return Vec::new();
+    };
+    let key = "alerts.recall_list";
+    let at = |line: Option<usize>, column: Option<usize>, message: String| Diagnostic {
+        file: path.clone(),
+        line,
+        column,
+        ..Diagnostic::error(key, message)
+    };
+    let parsed = match RecallList::from_path_lenient(path) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let (line, column) = match &e {
+                RecallListError::Csv { line, .. } => (usize::try_from(*line).ok(), None),
+                RecallListError::Json { line, column, .. } => (Some(*line), Some(*column)),
+                RecallListError::MissingGtinColumn | RecallListError::UnknownColumn(_) => {
+                    (Some(1), None)
+                }
+                _ => (None, None),
+            };
+            return vec![at(
+                line,
+                column,
+                format!("{e} (`run` would check no product against this list)"),
+            )];
+        }
+    };
+    let mut out: Vec<Diagnostic> = parsed
+        .rejected
+        .iter()
+        .map(|r| {
+            let line = match r.at {
+                RowAt::Line(n) => usize::try_from(n).ok(),
+                RowAt::Entry(_) => None,
+            };
+            at(line, None, format!("{} rejected: {}", r.at, r.error))
+        })
+        .collect();
+    if parsed.has_no_valid_row() {
+        out.push(at(
+            None,
+            None,
+            "no valid row: `run` would check no product against this list".into(),
+        ));
+    }
+    out
+}
+
 /// [`load`] with an injected environment (for tests).
 pub fn load_with_env(
     path: &Path,
@@ -463,17 +518,9 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
         }
     }
     if let Some(a) = &alerts {
-        if let Some(path) = &a.recall_list {
-            if let Err(e) = crate::event::RecallList::from_path(path) {
-                diagnostics.push(merged.place(
-                    Diagnostic::warning(
-                        "alerts.recall_list",
-                        format!("{e} (recall checks use an empty list until it can be read)"),
-                    ),
-                    &[key("alerts"), key("recall_list")],
-                ));
-            }
-        }
+        // The recall list file is read by `run` (which starts with its valid rows whatever they
+        // are) and checked by `check-config` ([`recall_list_diagnostics`]), not here: a bad row
+        // must not keep the gateway from recording scans.
         if let Some(topic) = &a.recall_topic {
             if let Err(why) = crate::event::check_topic_filter(topic) {
                 diagnostics.push(merged.place(

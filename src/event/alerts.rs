@@ -1,10 +1,17 @@
-//! Patient-safety alerts: expired, expiring and recalled products.
+//! Patient-safety alerts: expired, expiring and recalled products, and recalls that cannot be
+//! matched (no batch on the scan) or checked (no list loaded).
 //!
 //! - `expired` (critical): the expiry date (AI 17, day `00` = last day of the month) is before the
 //!   scan date. A product is usable through its expiry date.
 //! - `expiring` (warning): it expires within `expiry_warning_days` of the scan date (0 = today).
-//! - `recalled` (critical): its GTIN + batch, or GTIN + serial, is on the [`RecallList`]; a row
-//!   with neither batch nor serial recalls every item of the GTIN.
+//! - `recalled` (critical): it is on the [`RecallList`] by GTIN + batch + serial, GTIN + serial,
+//!   GTIN + batch, or GTIN alone (a row with neither batch nor serial recalls every item).
+//! - `recall_possible` (warning): the scan carries no batch (EAN-13, an HIBC primary, a GTIN-only
+//!   Digital Link) and batches of the product are recalled; the message names them.
+//! - `recall_check_unavailable` (warning): no recall list could be loaded
+//!   ([`RecallList::is_unavailable`]), so the product was not checked. A warning like the
+//!   others: it does not deny the good read (a beep on every product would be ignored), but it
+//!   is on the event, the alert topic, `/healthz` and the metrics.
 //!
 //! The scan date is the UTC date of `scanned_at`. Alerts are attached to the scan event
 //! (`alerts`) and also published as separate [`AlertEvent`]s on `…/alert`.
@@ -32,13 +39,15 @@ pub struct AlertConfig {
     /// Raise an `expiring` warning for products expiring within this many days (0: only those
     /// expiring today; negative values are not accepted).
     pub expiry_warning_days: u32,
-    /// Recall list file (CSV or JSON), reloaded when it changes.
+    /// Recall list file (CSV or JSON), reloaded when it changes. Rejected rows are left out and
+    /// reported; while it cannot be loaded, product scans carry `recall_check_unavailable`.
     pub recall_list: Option<PathBuf>,
     /// MQTT topic (filter, used as given, not under the topic prefix) on which a recall list
     /// can arrive, in the same formats as the file. The gateway subscribes on every (re)connect,
-    /// so the retained message on it is picked up at start. Each valid payload replaces the
-    /// previous MQTT list, which is merged with the file's list; an invalid payload is logged
-    /// and ignored; an empty one clears the MQTT list.
+    /// so the retained message on it is picked up at start. Each payload with a valid row
+    /// replaces the previous MQTT list (rejected rows reported), which is merged with the
+    /// file's list; an unreadable payload, or one with no valid row, is logged and ignored; an
+    /// empty one clears the MQTT list.
     pub recall_topic: Option<String>,
     /// The ward's time zone (IANA name, default `Europe/London`): the calendar day against which
     /// an expiry date is judged, and the zone of an expiry date-and-time (AI 7003). A product
@@ -355,6 +364,26 @@ impl AlertChecker {
                 message,
                 Some(r),
             ));
+        } else if event.batch.is_none() {
+            // EAN-13, an HIBC primary, a GTIN-only Digital Link: no batch to match, but the
+            // nurse can read it off the pack.
+            let possible = recalls.batch_recalls(&key, event.serial.as_deref());
+            if !possible.is_empty() {
+                alerts.push(self.recall_possible(event, &item, &possible));
+            }
+        }
+        if recalls.is_unavailable() {
+            let message = format!(
+                "Recall check unavailable: no recall list could be loaded, so {item} was not \
+                 checked against recalls; check it against the current recall notices before use."
+            );
+            alerts.push(self.alert(
+                event,
+                AlertKind::RecallCheckUnavailable,
+                AlertSeverity::Warning,
+                message,
+                None,
+            ));
         }
         let today = self.time_zone.date_at(event.scanned_at);
         // The earlier of the expiry date (AI 17, usable through that local day) and the expiry
@@ -413,6 +442,51 @@ impl AlertChecker {
         }
         alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
         alerts
+    }
+
+    /// The `recall_possible` warning for an item without a batch, naming the recalled batches
+    /// and references (the first few: a message a nurse reads, not a report).
+    fn recall_possible(&self, event: &ScanEvent, item: &str, recalls: &[&RecallEntry]) -> Alert {
+        const SHOWN: usize = 5;
+        let mut batches: Vec<&str> = Vec::new();
+        let mut references: Vec<&str> = Vec::new();
+        for r in recalls {
+            if let Some(b) = r.batch.as_deref().filter(|b| !batches.contains(b)) {
+                batches.push(b);
+            }
+            if let Some(x) = r.reference.as_deref().filter(|x| !references.contains(x)) {
+                references.push(x);
+            }
+        }
+        let list = |v: &[&str]| {
+            let mut s = v.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+            if v.len() > SHOWN {
+                s.push_str(&format!(" and {} more", v.len() - SHOWN));
+            }
+            s
+        };
+        let mut message = format!(
+            "Recall possible: recalls are active for batches of this product; check the batch. \
+             {item} was scanned without a batch; recalled batch{}: {}",
+            if batches.len() == 1 { "" } else { "es" },
+            list(&batches)
+        );
+        if !references.is_empty() {
+            message.push_str(&format!(" (reference {})", list(&references)));
+        }
+        message.push_str(&format!(
+            "; scanned {}.",
+            iso_date_opt::format(&event.scanned_at.date())
+        ));
+        let mut alert = self.alert(
+            event,
+            AlertKind::RecallPossible,
+            AlertSeverity::Warning,
+            message,
+            None,
+        );
+        alert.reference = (!references.is_empty()).then(|| references.join(", "));
+        alert
     }
 
     fn alert(

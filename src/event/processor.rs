@@ -26,9 +26,14 @@ use crate::source::RawScan;
 use super::privacy::allowed_nhs_like;
 
 use super::{
-    link_hibc_secondary, AlertChecker, AlertConfig, AlertEvent, AlertSeverity, ContextChange,
-    ContextTracker, EventBuilder, RecallList, ScanContext, ScanEvent,
+    link_hibc_secondary, AlertChecker, AlertConfig, AlertEvent, AlertKind, AlertSeverity,
+    ContextChange, ContextTracker, EventBuilder, RecallList, ScanContext, ScanEvent,
 };
+
+/// The warning on every product scan while no recall list could be loaded (with the
+/// `recall_check_unavailable` alert).
+pub const RECALL_CHECK_UNAVAILABLE_WARNING: &str =
+    "recall_check_unavailable: no recall list could be loaded; this product was not checked against recalls";
 
 /// Everything one scan produces, for the outbox and the publisher.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +168,16 @@ impl Processor {
         self.hibc.apply(&mut event);
         self.alerts.resolve_expiry(&mut event);
         event.alerts = self.alerts.check(&event, &self.recalls);
+        if event
+            .alerts
+            .iter()
+            .any(|a| a.kind == AlertKind::RecallCheckUnavailable)
+        {
+            // Also in `warnings`, for consumers that read the scan but not its alerts.
+            event
+                .warnings
+                .push(RECALL_CHECK_UNAVAILABLE_WARNING.to_owned());
+        }
         let mut context_changes = if failed_patient_scan(&event) {
             self.context.patient_scan_failed(&event)
         } else {
@@ -170,6 +185,7 @@ impl Processor {
         };
         if let Some(alert) = patient_mismatch(&event) {
             event.alerts.push(alert);
+            event.alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
         }
         let privacy = self.builder.privacy();
         privacy.guard_event(&mut event);
@@ -327,7 +343,7 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::event::{AlertKind, ContextConfig, Privacy, PrivacyConfig, PseudonymKey};
+    use crate::event::{ContextConfig, Privacy, PrivacyConfig, PseudonymKey};
     use crate::source::SourceKind;
 
     fn processor() -> Processor {

@@ -134,16 +134,27 @@ pub enum AlertKind {
     /// expressed breast milk, a named-patient supply) other than the patient in context.
     #[serde(rename = "patient_mismatch")]
     PatientMismatch,
+    /// The scan carries no batch, and batches of the product are on the recall list: the batch
+    /// must be checked by eye (a warning: the product may be fine).
+    #[serde(rename = "recall_possible")]
+    RecallPossible,
+    /// No recall list could be loaded (the configured file is missing, unreadable or has no
+    /// valid row): the product was not checked against recalls.
+    #[serde(rename = "recall_check_unavailable")]
+    RecallCheckUnavailable,
 }
 
 impl AlertKind {
-    /// The JSON name (`expired`, `expiring`, `recalled`).
+    /// The JSON name (`expired`, `expiring`, `recalled`, `recall_possible`,
+    /// `recall_check_unavailable`).
     pub fn as_str(self) -> &'static str {
         match self {
             AlertKind::Expired => "expired",
             AlertKind::Expiring => "expiring",
             AlertKind::Recalled => "recalled",
             AlertKind::PatientMismatch => "patient_mismatch",
+            AlertKind::RecallPossible => "recall_possible",
+            AlertKind::RecallCheckUnavailable => "recall_check_unavailable",
         }
     }
 }
@@ -152,7 +163,8 @@ impl AlertKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AlertSeverity {
-    /// Worth knowing (e.g. expires within the warning window).
+    /// Worth knowing (expires within the warning window, a recall that may apply, recalls not
+    /// checked): the scanner still gives its good-read feedback.
     Warning,
     /// A patient-safety event: expired or recalled product at the point of care.
     Critical,
@@ -161,9 +173,10 @@ pub enum AlertSeverity {
 /// A patient-safety alert raised by a scan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
-    /// `expired`, `expiring` or `recalled`.
+    /// `expired`, `expiring`, `recalled`, `recall_possible` or `recall_check_unavailable`.
     pub kind: AlertKind,
-    /// `critical` (expired, recalled) or `warning` (expiring).
+    /// `critical` (expired, recalled) or `warning` (expiring, recall_possible,
+    /// recall_check_unavailable).
     pub severity: AlertSeverity,
     /// Human-readable explanation naming the GTIN, the batch or serial and the date.
     pub message: String,
@@ -192,7 +205,8 @@ pub struct Alert {
     /// Why the product was recalled (from the recall list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The recall's reference (e.g. the MHRA or manufacturer field safety notice number).
+    /// The recall's reference (e.g. the MHRA or manufacturer field safety notice number); for
+    /// `recall_possible`, the references of the batch recalls, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }

@@ -1118,7 +1118,10 @@ fn recall_csv_errors_name_the_line() {
     assert!(err("batch,serial\nA,B\n").contains("no `gtin` column"));
     assert!(matches!(
         RecallList::parse(b"gtin\n\xff\xfe\n"),
-        Err(RecallListError::BadGtin { .. } | RecallListError::Csv { .. })
+        Err(RecallListError::Row(RejectedRow {
+            at: RowAt::Line(2),
+            error: RowError::Malformed(_)
+        }))
     ));
 }
 
@@ -1155,10 +1158,14 @@ fn recall_json_in_both_shapes_with_line_numbered_errors() {
     assert!(list.lookup(GTIN, None, Some("S1")).is_some());
     assert!(list.lookup(GTIN, Some("S1"), None).is_none());
 
+    // A bad entry is rejected on its own, by number (serde keeps no line per array element).
     let e = RecallList::parse(b"[\n  {\"gtin\": \"09506000134352\",\n   \"lot\": \"X\"}\n]")
         .unwrap_err();
-    assert!(matches!(e, RecallListError::Json { line: 3, .. }), "{e}");
-    assert!(e.to_string().contains("unknown field `lot`"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("recall list entry 1: unknown field `lot`"),
+        "{e}"
+    );
     let e = RecallList::parse(b"[\n  {\"gtin\": \"09506000134352\"\n   \"batch\": \"X\"}\n]")
         .unwrap_err();
     assert!(matches!(e, RecallListError::Json { line: 3, .. }), "{e}");
@@ -1172,13 +1179,15 @@ fn recall_file_watcher_reloads_on_change_only() {
     let path = dir.path().join("recalls.csv");
     std::fs::write(&path, RECALL_CSV).unwrap();
     let mut w = RecallFileWatcher::new(&path);
-    assert_eq!(w.poll().unwrap().unwrap().len(), 3);
+    assert_eq!(w.poll().unwrap().unwrap().list.len(), 3);
     assert!(w.poll().unwrap().is_none());
     std::fs::write(&path, "gtin,batch\n09506000134352,NEW\n").unwrap();
-    let list = w.poll().unwrap().unwrap();
-    assert!(list.lookup(GTIN, Some("NEW"), None).is_some());
+    let parsed = w.poll().unwrap().unwrap();
+    assert!(parsed.list.lookup(GTIN, Some("NEW"), None).is_some());
     std::fs::write(&path, "gtin,batch\nnot-a-gtin,NEW\n").unwrap();
-    assert!(matches!(w.poll(), Err(RecallListError::BadGtin { .. })));
+    let parsed = w.poll().unwrap().unwrap();
+    assert!(parsed.has_no_valid_row());
+    assert!(matches!(parsed.rejected[0].error, RowError::BadGtin(_)));
     assert!(
         w.poll().unwrap().is_none(),
         "a broken file is reported once"
@@ -1647,14 +1656,18 @@ fn broken_hibc_is_invalid_with_the_hibc_error() {
 
 #[test]
 fn recall_list_rows_name_a_gtin_or_an_hibc_device_identifier() {
+    let row_error = |bytes: &[u8]| match RecallList::parse(bytes) {
+        Err(RecallListError::Row(r)) => Some(r.error),
+        _ => None,
+    };
     assert!(matches!(
-        RecallList::parse(b"hibc_di,batch\na99912345,L1\n"),
-        Err(RecallListError::BadHibc { .. })
+        row_error(b"hibc_di,batch\na99912345,L1\n"),
+        Some(RowError::BadHibc(_))
     ));
-    assert!(matches!(
-        RecallList::parse(format!("gtin,hibc_di\n{GTIN},A99912345\n").as_bytes()),
-        Err(RecallListError::GtinOrHibc { .. })
-    ));
+    assert_eq!(
+        row_error(format!("gtin,hibc_di\n{GTIN},A99912345\n").as_bytes()),
+        Some(RowError::GtinOrHibc)
+    );
     let list = RecallList::parse(br#"[{"hibc_di":"A99912345","serial":"S1"}]"#).unwrap();
     assert_eq!(list.len(), 1);
 }
@@ -1749,4 +1762,96 @@ proptest::proptest! {
         proptest::prop_assert_eq!(rfc3339_millis::format(&t), want);
         proptest::prop_assert_eq!(iso_date_opt::format(&t.date()), t.date().to_string());
     }
+}
+
+// ------------------------------------------------ recalls that cannot be matched or checked
+
+/// A batch recall raised nothing when the scan carried no batch (EAN-13, an HIBC primary, a
+/// GTIN-only Digital Link); now a `recall_possible` warning names the batches and references.
+#[test]
+fn a_scan_without_a_batch_of_a_product_with_batch_recalls_raises_recall_possible() {
+    let list = RecallList::parse(RECALL_CSV.as_bytes()).unwrap();
+    let checker = AlertChecker::new(&AlertConfig::default());
+    let a = checker.check(&ev("bay-1", T0, &[("01", GTIN)]), &list);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(
+        (a[0].kind, a[0].severity),
+        (AlertKind::RecallPossible, AlertSeverity::Warning)
+    );
+    assert_eq!(a[0].reference.as_deref(), Some("FSN-2026-0042"));
+    assert_eq!(
+        a[0].message,
+        "Recall possible: recalls are active for batches of this product; check the batch. \
+         GTIN 09506000134352 was scanned without a batch; recalled batch: LOT7 (reference \
+         FSN-2026-0042); scanned 2026-11-26."
+    );
+    // With a batch, only the batch decides; a product with no batch recall raises nothing.
+    assert!(checker
+        .check(&product_at(T0, "281231", "LOT8"), &list)
+        .is_empty());
+    assert!(checker
+        .check(&ev("bay-1", T0, &[("01", "09506000134383")]), &list)
+        .is_empty());
+
+    // Through the processor: an EAN-13 read is a warning, so still a good read.
+    let mut p = pipeline();
+    let mut s = scan_at("bay-1", b"9506000134352", T0);
+    s.symbology = Some("]E0".into());
+    let out = p.process(&s);
+    assert_eq!(out.event.gtin.as_deref(), Some(GTIN));
+    let kinds: Vec<_> = out.event.alerts.iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [AlertKind::RecallPossible]);
+    assert!(out.good_read());
+    let v = validator(None);
+    assert_valid(&v, &serde_json::to_value(&out.event).unwrap());
+    assert_valid(
+        &validator(Some("alertEvent")),
+        &serde_json::to_value(&out.alerts[0]).unwrap(),
+    );
+}
+
+/// With no recall list loaded the gateway once checked against nothing and said nothing; now
+/// every product scan carries `recall_check_unavailable` (alert and warning), still a good read.
+#[test]
+fn every_product_scan_says_when_no_recall_list_could_be_loaded() {
+    let mut p = pipeline();
+    let mut list = RecallList::parse(RECALL_CSV.as_bytes()).unwrap();
+    list.set_unavailable(true);
+    p.set_recall_list(list);
+    let out = process(
+        &mut p,
+        T0,
+        &[("01", GTIN), ("17", "281231"), ("10", "LOT8")],
+        1,
+    );
+    let kinds: Vec<_> = out.event.alerts.iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [AlertKind::RecallCheckUnavailable]);
+    assert_eq!(out.event.alerts[0].severity, AlertSeverity::Warning);
+    assert!(out
+        .event
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("recall_check_unavailable")));
+    assert!(out.good_read());
+    assert_valid(&validator(None), &serde_json::to_value(&out.event).unwrap());
+    assert_valid(
+        &validator(Some("alertEvent")),
+        &serde_json::to_value(&out.alerts[0]).unwrap(),
+    );
+    // What is loaded still applies: a recalled batch is critical as well.
+    let out = process(
+        &mut p,
+        T0,
+        &[("01", GTIN), ("17", "281231"), ("10", "LOT7")],
+        2,
+    );
+    let kinds: Vec<_> = out.event.alerts.iter().map(|a| a.kind).collect();
+    assert_eq!(
+        kinds,
+        [AlertKind::Recalled, AlertKind::RecallCheckUnavailable]
+    );
+    // Not a product: nothing to check.
+    let out = process(&mut p, T0, &wristband(), 3);
+    assert!(out.event.alerts.is_empty());
+    assert!(out.event.warnings.is_empty(), "{:?}", out.event.warnings);
 }

@@ -543,6 +543,34 @@ fn every_example_configuration_validates() {
         .collect();
     files.push(manifest("config/gs1-gateway.toml"));
     assert!(files.len() >= 5, "{files:?}");
+    // check-config reads the recall list the examples name: give them a valid one.
+    let recalls = write_config(
+        dir.path(),
+        "recalls.csv",
+        "gtin,batch,reason,reference\n09506000134352,LOT7,sterility,FSN-1\n",
+    );
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).expect("read example");
+            if !text.contains("/var/lib/gs1-gateway/recalls.csv") {
+                return file;
+            }
+            let name = file
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            write_config(
+                dir.path(),
+                &name,
+                &text.replace(
+                    "/var/lib/gs1-gateway/recalls.csv",
+                    &recalls.display().to_string(),
+                ),
+            )
+        })
+        .collect();
     for file in files {
         // The default file names no certificates; the examples get made-up ones.
         let env: &[(String, String)] = if file.ends_with("gs1-gateway.toml") {
@@ -1106,6 +1134,233 @@ fn sighup_keeps_feedback_of_a_restarted_serial_source_and_applies_a_new_recall_l
         nix::sys::signal::Signal::SIGTERM,
     )
     .expect("SIGTERM");
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success());
+}
+
+/// A recall list with a bad row used to pass `check-config` ("configuration ok", rc 0) while
+/// `run` then used no recalls at all. Now check-config lists every rejected row at its line and
+/// exits 2; so does a missing file.
+#[test]
+fn check_config_lists_each_rejected_recall_row_and_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let recalls = write_config(
+        dir.path(),
+        "recalls.csv",
+        "# week 48\ngtin,batch,reference\n09506000134352,LOT7,FSN-1\n0950600013435,LOT8,FSN-2\n\
+         09506000134376,,FSN-3\n12345,LOT9,FSN-4\n",
+    );
+    let config = |name: &str, list: &Path| {
+        write_config(
+            dir.path(),
+            name,
+            &format!("[alerts]\nrecall_list = \"{}\"\n", list.display()),
+        )
+    };
+    let out = bin()
+        .arg("check-config")
+        .arg(config("bad.toml", &recalls))
+        .output()
+        .expect("run check-config");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("configuration ok"));
+    for (line, gtin) in [(4, "0950600013435"), (6, "12345")] {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(&format!("recalls.csv:{line}: error"))
+                    && l.contains(&format!("line {line} rejected"))
+                    && l.contains(gtin)),
+            "line {line} not listed:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("configuration rejected (2 recall list errors)"),
+        "{stderr}"
+    );
+
+    let out = bin()
+        .arg("check-config")
+        .arg(config("missing.toml", &dir.path().join("nonexistent.csv")))
+        .output()
+        .expect("run check-config");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nonexistent.csv"), "{stderr}");
+
+    std::fs::write(&recalls, "gtin,batch\n09506000134352,LOT7\n").expect("fix the list");
+    let out = bin()
+        .arg("check-config")
+        .arg(config("good.toml", &recalls))
+        .output()
+        .expect("run check-config");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Spawns `run` on a stdin source with an echo and the HTTP endpoint; returns the child, its
+/// log, stdin and the echoed events.
+fn run_with_recall_list(
+    dir: &Path,
+    port: u16,
+    recall_list: &Path,
+) -> (
+    Child,
+    StderrLog,
+    std::process::ChildStdin,
+    std::sync::mpsc::Receiver<serde_json::Value>,
+) {
+    let config = write_config(
+        dir,
+        "gw.toml",
+        &format!(
+            "[gateway]\nid = \"recall-rows\"\n[[source]]\nid = \"bay-1\"\nkind = \"stdin\"\n\
+             [broker]\nembedded = true\nport = 0\n[http]\nenabled = true\nlisten = \"127.0.0.1:{port}\"\n\
+             [alerts]\nrecall_list = \"{}\"\n[stdout]\necho = true\n[outbox]\npath = \"{}\"\n",
+            recall_list.display(),
+            dir.join("outbox").display()
+        ),
+    );
+    let mut child = bin()
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let log = StderrLog::of(&mut child);
+    let stdin = child.stdin.take().expect("stdin");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = tx.send(v);
+            }
+        }
+    });
+    (child, log, stdin, rx)
+}
+
+fn alert_kinds(v: &serde_json::Value) -> Vec<String> {
+    v["alerts"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| x["kind"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One bad row used to leave `run` with no recalls at all, healthy. Now the valid rows are in
+/// force (a recalled batch raises `recalled`), the bad row is logged with its line, named in
+/// the `/healthz` problems (503) and `status`, and counted in the metrics.
+#[test]
+fn run_with_a_bad_recall_row_keeps_the_valid_rows_and_reports_the_bad_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = crate::util::free_port();
+    let recalls = write_config(
+        dir.path(),
+        "recalls.csv",
+        "gtin,batch,reason,reference\n09506000134352,LOT7,sterility,FSN-1\n0950600013435,LOT8,typo,FSN-2\n",
+    );
+    let (mut child, mut log, mut stdin, echoed) = run_with_recall_list(dir.path(), port, &recalls);
+    let line = log.wait_for("recall list row rejected");
+    assert!(line.contains("line 3"), "{line}");
+    log.wait_for("gateway running");
+    writeln!(stdin, "(01)09506000134352(10)LOT7").expect("write");
+    stdin.flush().expect("flush");
+    let e = echoed
+        .recv_timeout(Duration::from_secs(30))
+        .expect("echoed");
+    assert_eq!(alert_kinds(&e), ["recalled"], "{e}");
+
+    let (code, body) = http_get(port, "/healthz").expect("/healthz");
+    assert_eq!(code, 503, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON health body");
+    let problems = v["problems"].to_string();
+    assert!(
+        problems.contains("row rejected, line 3") && problems.contains("0950600013435"),
+        "{body}"
+    );
+    let (_, metrics) = http_get(port, "/metrics").expect("/metrics");
+    assert!(
+        metrics.contains("gs1_gateway_recall_rows_rejected 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("gs1_gateway_recall_list_entries 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("gs1_gateway_recall_check_unavailable 0"),
+        "{metrics}"
+    );
+    let out = bin()
+        .args(["status", "--endpoint"])
+        .arg(format!("http://127.0.0.1:{port}"))
+        .output()
+        .expect("status");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("line 3"), "{text}");
+    assert!(text.contains("1 row REJECTED"), "{text}");
+
+    drop(stdin);
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success());
+}
+
+/// A missing list file: `run` still records scans, and every product scan carries
+/// `recall_check_unavailable` (alert and warning), while `/healthz` says why.
+#[test]
+fn run_without_a_loadable_recall_list_flags_every_product_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = crate::util::free_port();
+    let missing = dir.path().join("recalls.csv");
+    let (mut child, mut log, mut stdin, echoed) = run_with_recall_list(dir.path(), port, &missing);
+    log.wait_for("gateway running");
+    writeln!(stdin, "(01)09506000134352(10)LOT7").expect("write");
+    stdin.flush().expect("flush");
+    let e = echoed
+        .recv_timeout(Duration::from_secs(30))
+        .expect("echoed");
+    assert_eq!(alert_kinds(&e), ["recall_check_unavailable"], "{e}");
+    assert!(
+        e["warnings"]
+            .to_string()
+            .contains("recall_check_unavailable"),
+        "{e}"
+    );
+    let (code, body) = http_get(port, "/healthz").expect("/healthz");
+    assert_eq!(code, 503, "{body}");
+    assert!(body.contains("could not be loaded"), "{body}");
+    let (_, metrics) = http_get(port, "/metrics").expect("/metrics");
+    assert!(
+        metrics.contains("gs1_gateway_recall_check_unavailable 1"),
+        "{metrics}"
+    );
+
+    // The file appears: the next poll loads it and the warning stops.
+    std::fs::write(&missing, "gtin,batch\n09506000134352,LOT7\n").expect("write list");
+    log.wait_for("recall list loaded");
+    writeln!(stdin, "(01)09506000134352(10)LOT7").expect("write");
+    stdin.flush().expect("flush");
+    let e = echoed
+        .recv_timeout(Duration::from_secs(30))
+        .expect("echoed");
+    assert_eq!(alert_kinds(&e), ["recalled"], "{e}");
+
+    drop(stdin);
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert!(status.success());
 }
