@@ -20,6 +20,7 @@ mod alerts;
 mod builder;
 mod context;
 mod gs1_view;
+pub mod missing_gs;
 pub mod privacy;
 mod processor;
 mod recalls;

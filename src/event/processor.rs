@@ -23,6 +23,7 @@ use time::OffsetDateTime;
 use crate::gs1::{self, Gs1Message, ParseError, ParseOptions};
 use crate::source::RawScan;
 
+use super::missing_gs::{alternative_reading, AlternativeReading};
 use super::privacy::allowed_nhs_like;
 
 use super::{
@@ -46,6 +47,9 @@ pub struct Processed {
     pub context_changes: Vec<ContextChange>,
     /// The GS1 parse error's kind when the scan is not valid (GS1 or HIBC), for metrics.
     pub parse_error: Option<String>,
+    /// The scan had no GS and reads two ways ([`super::missing_gs`]): the user must look at
+    /// the label, so the scanner is told to beep bad.
+    pub ambiguous: bool,
 }
 
 impl Processed {
@@ -62,7 +66,7 @@ impl Processed {
     /// not a reason to sound the error beep: a nurse who hears it for usable products learns to
     /// ignore it.
     pub fn good_read(&self) -> bool {
-        self.event.valid && !self.has_critical_alert()
+        self.event.valid && !self.has_critical_alert() && !self.ambiguous
     }
 }
 
@@ -148,7 +152,25 @@ impl Processor {
         }
         self.input.extend_from_slice(&scan.data);
         let parsed = gs1::parse(&self.input, &self.parse_options);
-        let mut out = self.process_parsed(scan, parsed.as_ref(), 0);
+        let alternative = parsed
+            .as_ref()
+            .ok()
+            .and_then(|m| alternative_reading(&self.input, m, &self.parse_options).map(|r| (m, r)));
+        let extra_alerts = match &alternative {
+            Some((msg, reading)) => self.alternative_alerts(scan, msg, reading),
+            None => Vec::new(),
+        };
+        let mut out = self.process_inner(scan, parsed.as_ref(), 0, extra_alerts);
+        if let Some((_, reading)) = &alternative {
+            out.ambiguous = true;
+            out.event.warnings.push(format!(
+                "no GS separator in the data: it also reads as {} if the scanner dropped a GS; \
+                 alerts of that reading are raised too. Check the label, and configure the \
+                 scanner to transmit GS (or a GS stand-in)",
+                reading.describe()
+            ));
+            self.builder.privacy().guard_event(&mut out.event);
+        }
         if bare_ean && out.event.valid {
             out.event.warnings.push(
                 "no AIM symbology identifier: 8, 12 or 13 digits with a valid check digit were read as an EAN/UPC GTIN; configure the scanner to transmit AIM identifiers".into(),
@@ -164,10 +186,54 @@ impl Processor {
         parsed: Result<&Gs1Message, &ParseError>,
         sequence: u64,
     ) -> Processed {
+        self.process_inner(scan, parsed, sequence, Vec::new())
+    }
+
+    /// The alerts the other reading of a scan without GS would raise, marked as such.
+    fn alternative_alerts(
+        &self,
+        scan: &RawScan,
+        msg: &Gs1Message,
+        reading: &AlternativeReading,
+    ) -> Vec<super::Alert> {
+        let mut other = msg.clone();
+        let Some(at) = other.elements.iter().position(|e| e.ai == reading.ai) else {
+            return Vec::new();
+        };
+        other.elements[at].value = reading.value.as_str().into();
+        for (i, e) in reading.extra.iter().enumerate() {
+            other.elements.insert(at + 1 + i, e.clone());
+        }
+        let mut event = self.builder.build(scan, Ok(&other), 0);
+        self.alerts.resolve_expiry(&mut event);
+        let mut alerts = self.alerts.check(&event, &self.recalls);
+        for a in &mut alerts {
+            a.message = format!(
+                "IF A GS SEPARATOR WAS LOST (reading {}): {}",
+                reading.describe(),
+                a.message
+            );
+        }
+        alerts
+    }
+
+    fn process_inner(
+        &mut self,
+        scan: &RawScan,
+        parsed: Result<&Gs1Message, &ParseError>,
+        sequence: u64,
+        extra_alerts: Vec<super::Alert>,
+    ) -> Processed {
         let mut event = self.builder.build(scan, parsed, sequence);
         self.hibc.apply(&mut event);
         self.alerts.resolve_expiry(&mut event);
         event.alerts = self.alerts.check(&event, &self.recalls);
+        for a in extra_alerts {
+            if !event.alerts.iter().any(|b| b.kind == a.kind) {
+                event.alerts.push(a);
+            }
+        }
+        event.alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
         if event
             .alerts
             .iter()
@@ -206,6 +272,7 @@ impl Processor {
             alerts,
             context_changes,
             parse_error,
+            ambiguous: false,
         }
     }
 
@@ -548,6 +615,39 @@ mod tests {
         let mut s = scan("9506000134353");
         s.symbology = None;
         assert_ne!(p.process(&s).event.kind, crate::event::ScanKind::Product);
+    }
+
+    /// A keyboard wedge that drops GS hides the expiry in the batch: the other reading's
+    /// `expired` is raised (marked), and the scanner beeps bad either way.
+    #[test]
+    fn a_dropped_gs_cannot_hide_an_expiry() {
+        let mut p = processor();
+        let out = p.process(&scan("]d2010950600013435210EXP917250101"));
+        assert_eq!(out.event.batch.as_deref(), Some("EXP917250101"));
+        assert_eq!(out.event.alerts[0].kind, AlertKind::Expired);
+        assert!(out.event.alerts[0]
+            .message
+            .starts_with("IF A GS SEPARATOR WAS LOST (reading (10)EXP9 (17)250101)"));
+        assert!(out.ambiguous && !out.good_read());
+        assert!(out
+            .event
+            .warnings
+            .iter()
+            .any(|w| w.contains("(10)EXP9 (17)250101")));
+        // The other AI order has no ambiguity: expired, as before.
+        let out = p.process(&scan("]d201095060001343521725010110EXP9"));
+        assert!(!out.ambiguous);
+        // The serial fixture: warned and beeped bad, no alert.
+        let out = p.process(&scan("]C1010950600013435210ABC12321S1"));
+        assert!(out.ambiguous && out.event.alerts.is_empty());
+        assert!(out
+            .event
+            .warnings
+            .iter()
+            .any(|w| w.contains("(10)ABC123 (21)S1")));
+        // With GS, nothing to wonder about.
+        let out = p.process(&scan("]d2010950600013435210ABC123\u{1d}21S1"));
+        assert!(!out.ambiguous && out.good_read());
     }
 
     #[test]

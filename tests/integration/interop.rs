@@ -680,9 +680,10 @@ fn nhs_numbers_appear_only_where_configured() {
         procedure["subject"]["identifier"],
         json!({"system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919"})
     );
+    // R4's device-action value set is SNOMED CT: 129336009 Implantation - action.
     assert_eq!(
-        procedure["focalDevice"][0]["action"]["coding"][0]["code"],
-        "implanted"
+        procedure["focalDevice"][0]["action"]["coding"][0],
+        json!({"system": "http://snomed.info/sct", "code": "129336009", "display": "Implantation - action"})
     );
     assert_eq!(
         procedure["focalDevice"][0]["manipulated"]["reference"],
@@ -747,7 +748,7 @@ fn fhir_mapping_follows_the_issue() {
     assert_eq!(device["manufactureDate"], "2011-12-12");
     assert_eq!(
         bundle["entry"][1]["resource"]["focalDevice"][0]["action"]["coding"][0]["code"],
-        "implanted"
+        "129336009"
     );
 }
 
