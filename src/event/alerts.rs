@@ -27,6 +27,7 @@ use uuid::Uuid;
 use super::builder::new_event_id;
 use super::recalls::hibc_key;
 use super::scan_event::{iso_date_opt, rfc3339_millis};
+use super::ScanKind;
 use super::{Alert, AlertKind, AlertSeverity, RecallEntry, RecallList, ScanContext, ScanEvent};
 
 /// The value of the `schema` field of every alert event.
@@ -315,13 +316,27 @@ impl AlertChecker {
         }
     }
 
-    /// The alerts `event` raises against `recalls` (most severe first). Only valid scans with a
-    /// GTIN can raise alerts.
+    /// The alerts `event` raises against `recalls` (most severe first). Only valid scans can
+    /// raise alerts; recalls need a GTIN or an HIBC device identifier, but an expiry the gateway
+    /// has read always counts, also on a symbol that carries no product identifier (the second
+    /// symbol of a two-symbol label, an HIBC secondary code on its own).
     pub fn check(&self, event: &ScanEvent, recalls: &RecallList) -> Vec<Alert> {
         let mut alerts = Vec::new();
         if !event.valid {
             return alerts;
         }
+        let today = self.time_zone.date_at(event.scanned_at);
+        let unidentified = || {
+            let mut s = String::from("a product this symbol does not identify (no GTIN in it");
+            if let Some(b) = &event.batch {
+                s.push_str(&format!("; batch {b}"));
+            }
+            if let Some(sn) = &event.serial {
+                s.push_str(&format!("; serial {sn}"));
+            }
+            s.push(')');
+            s
+        };
         // GS1 products by GTIN, HIBC products by device identifier (kept apart in the list).
         let (key, item) = match (
             &event.gtin,
@@ -343,7 +358,15 @@ impl AlertChecker {
                 hibc_key(di),
                 describe("HIBC", di, event.batch.as_deref(), event.serial.as_deref()),
             ),
-            (None, None) => return alerts,
+            (None, None) => {
+                let expiry_only = (event.expiry.is_some() || event.expiry_time.is_some())
+                    && matches!(event.kind, ScanKind::Unknown | ScanKind::Product);
+                if expiry_only {
+                    self.expiry_alerts(event, &unidentified(), today, &mut alerts);
+                    alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
+                }
+                return alerts;
+            }
         };
         if let Some(r) = recalls.lookup(&key, event.batch.as_deref(), event.serial.as_deref()) {
             let mut message = format!("RECALLED: {item} is on the recall list");
@@ -355,7 +378,7 @@ impl AlertChecker {
             }
             message.push_str(&format!(
                 "; scanned {}. Do not use.",
-                iso_date_opt::format(&event.scanned_at.date())
+                iso_date_opt::format(&today)
             ));
             alerts.push(self.alert(
                 event,
@@ -385,7 +408,65 @@ impl AlertChecker {
                 None,
             ));
         }
-        let today = self.time_zone.date_at(event.scanned_at);
+        self.expiry_alerts(event, &item, today, &mut alerts);
+        alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
+        alerts
+    }
+
+    /// The `recall_possible` warning for an item without a batch, naming the recalled batches
+    /// and references (the first few: a message a nurse reads, not a report).
+    fn recall_possible(&self, event: &ScanEvent, item: &str, recalls: &[&RecallEntry]) -> Alert {
+        const SHOWN: usize = 5;
+        let mut batches: Vec<&str> = Vec::new();
+        let mut references: Vec<&str> = Vec::new();
+        for r in recalls {
+            if let Some(b) = r.batch.as_deref().filter(|b| !batches.contains(b)) {
+                batches.push(b);
+            }
+            if let Some(x) = r.reference.as_deref().filter(|x| !references.contains(x)) {
+                references.push(x);
+            }
+        }
+        let list = |v: &[&str]| {
+            let mut s = v.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+            if v.len() > SHOWN {
+                s.push_str(&format!(" and {} more", v.len() - SHOWN));
+            }
+            s
+        };
+        let mut message = format!(
+            "Recall possible: recalls are active for batches of this product; check the batch. \
+             {item} was scanned without a batch; recalled batch{}: {}",
+            if batches.len() == 1 { "" } else { "es" },
+            list(&batches)
+        );
+        if !references.is_empty() {
+            message.push_str(&format!(" (reference {})", list(&references)));
+        }
+        message.push_str(&format!(
+            "; scanned {}.",
+            iso_date_opt::format(&event.scanned_at.date())
+        ));
+        let mut alert = self.alert(
+            event,
+            AlertKind::RecallPossible,
+            AlertSeverity::Warning,
+            message,
+            None,
+        );
+        alert.reference = (!references.is_empty()).then(|| references.join(", "));
+        alert
+    }
+
+    /// `expired` / `expiring` for `item` from the scan's expiry date (AI 17) and expiry date and
+    /// time (AI 7003), judged on the ward's day `today`.
+    fn expiry_alerts(
+        &self,
+        event: &ScanEvent,
+        item: &str,
+        today: time::Date,
+        alerts: &mut Vec<Alert>,
+    ) {
         // The earlier of the expiry date (AI 17, usable through that local day) and the expiry
         // date and time (AI 7003).
         let by_time = event.expiry_time.map(|t| (t.date(), t <= event.scanned_at));
@@ -440,53 +521,6 @@ impl AlertChecker {
                 ));
             }
         }
-        alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
-        alerts
-    }
-
-    /// The `recall_possible` warning for an item without a batch, naming the recalled batches
-    /// and references (the first few: a message a nurse reads, not a report).
-    fn recall_possible(&self, event: &ScanEvent, item: &str, recalls: &[&RecallEntry]) -> Alert {
-        const SHOWN: usize = 5;
-        let mut batches: Vec<&str> = Vec::new();
-        let mut references: Vec<&str> = Vec::new();
-        for r in recalls {
-            if let Some(b) = r.batch.as_deref().filter(|b| !batches.contains(b)) {
-                batches.push(b);
-            }
-            if let Some(x) = r.reference.as_deref().filter(|x| !references.contains(x)) {
-                references.push(x);
-            }
-        }
-        let list = |v: &[&str]| {
-            let mut s = v.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
-            if v.len() > SHOWN {
-                s.push_str(&format!(" and {} more", v.len() - SHOWN));
-            }
-            s
-        };
-        let mut message = format!(
-            "Recall possible: recalls are active for batches of this product; check the batch. \
-             {item} was scanned without a batch; recalled batch{}: {}",
-            if batches.len() == 1 { "" } else { "es" },
-            list(&batches)
-        );
-        if !references.is_empty() {
-            message.push_str(&format!(" (reference {})", list(&references)));
-        }
-        message.push_str(&format!(
-            "; scanned {}.",
-            iso_date_opt::format(&event.scanned_at.date())
-        ));
-        let mut alert = self.alert(
-            event,
-            AlertKind::RecallPossible,
-            AlertSeverity::Warning,
-            message,
-            None,
-        );
-        alert.reference = (!references.is_empty()).then(|| references.join(", "));
-        alert
     }
 
     fn alert(

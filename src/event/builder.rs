@@ -175,6 +175,7 @@ impl EventBuilder {
             sscc: None,
             giai: None,
             grai: None,
+            linked_scan: None,
             hibc: None,
             context: None,
             alerts: Vec::new(),

@@ -281,6 +281,7 @@ fn every_string_of_the_json_is_visited() {
         "severity",
         "action",
         "linked_primary",
+        "linked_scan",
         "expiry",
         "best_before",
         "production_date",

@@ -80,6 +80,7 @@ pub struct Processor {
     alerts: AlertChecker,
     recalls: Arc<RecallList>,
     hibc: HibcLinker,
+    labels: SplitLabelLinker,
     input: Vec<u8>,
 }
 
@@ -103,6 +104,7 @@ impl Processor {
             alerts: AlertChecker::new(alerts),
             recalls: Arc::new(RecallList::new()),
             hibc: HibcLinker::new(),
+            labels: SplitLabelLinker::default(),
             input: Vec::new(),
         }
     }
@@ -226,6 +228,7 @@ impl Processor {
     ) -> Processed {
         let mut event = self.builder.build(scan, parsed, sequence);
         self.hibc.apply(&mut event);
+        self.labels.apply(&mut event);
         self.alerts.resolve_expiry(&mut event);
         event.alerts = self.alerts.check(&event, &self.recalls);
         for a in extra_alerts {
@@ -402,6 +405,66 @@ impl HibcLinker {
 /// How long after its primary an HIBC secondary code is still linked to it: the two symbols
 /// of one label are scanned within seconds.
 pub const HIBC_LINK_WINDOW: time::Duration = time::Duration::seconds(60);
+
+/// AIs a GS1 label's second symbol may carry when its first symbol holds the GTIN: batch,
+/// expiry, serial and the other production data of one item.
+const SECOND_SYMBOL_AIS: [&str; 9] = ["10", "11", "13", "15", "16", "17", "21", "22", "7003"];
+
+/// Links the two symbols of a GS1 label printed as two (a GS1-128 pair, a linear GTIN with a
+/// second symbol for batch and expiry): a symbol with only production data (`(17)…(10)…`)
+/// scanned on the same scanner within [`HIBC_LINK_WINDOW`] after a symbol with only the GTIN
+/// becomes that product, so its batch is checked against recalls. Any other scan in between
+/// breaks the link.
+#[derive(Debug, Clone, Default)]
+pub struct SplitLabelLinker {
+    last_gtin_only: HashMap<String, (String, uuid::Uuid, OffsetDateTime)>,
+}
+
+impl SplitLabelLinker {
+    /// Remembers a GTIN-only product scan; completes a production-data-only scan from it.
+    /// Returns whether it linked.
+    pub fn apply(&mut self, event: &mut ScanEvent) -> bool {
+        let previous = self.last_gtin_only.remove(&event.scanner_id);
+        if !event.valid || event.hibc.is_some() {
+            return false;
+        }
+        let only = |allowed: &[&str]| {
+            !event.elements.is_empty()
+                && event
+                    .elements
+                    .iter()
+                    .all(|e| allowed.contains(&e.ai.as_str()))
+        };
+        if event.kind == super::ScanKind::Product && only(&["01"]) {
+            if let Some(gtin) = &event.gtin {
+                self.last_gtin_only.insert(
+                    event.scanner_id.clone(),
+                    (gtin.clone(), event.event_id, event.scanned_at),
+                );
+            }
+            return false;
+        }
+        if event.kind != super::ScanKind::Unknown || !only(&SECOND_SYMBOL_AIS) {
+            return false;
+        }
+        match previous {
+            Some((gtin, id, at))
+                if event.scanned_at >= at && event.scanned_at - at <= HIBC_LINK_WINDOW =>
+            {
+                event.gtin = Some(gtin);
+                event.kind = super::ScanKind::Product;
+                event.linked_scan = Some(id);
+                true
+            }
+            _ => {
+                event.warnings.push(
+                    "GS1 symbol without a GTIN: the product is not identified (scan the label's GTIN symbol just before it on the same scanner)".into(),
+                );
+                false
+            }
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -648,6 +711,45 @@ mod tests {
         // With GS, nothing to wonder about.
         let out = p.process(&scan("]d2010950600013435210ABC123\u{1d}21S1"));
         assert!(!out.ambiguous && out.good_read());
+    }
+
+    /// An expiry the gateway has read always counts: a symbol with only the expiry, and the
+    /// second symbol of a two-symbol label, which takes the first symbol's GTIN (and so its
+    /// batch is checked against recalls).
+    #[test]
+    fn an_expiry_without_a_gtin_still_raises_and_split_labels_link() {
+        let mut p = processor();
+        let alone = p.process(&scan("]C11726110610LOT1"));
+        assert_eq!(alone.event.kind, crate::event::ScanKind::Unknown);
+        assert_eq!(alone.event.alerts[0].kind, AlertKind::Expired);
+        assert!(alone.event.alerts[0].message.contains("does not identify"));
+        assert!(!alone.good_read());
+        assert!(alone
+            .event
+            .warnings
+            .iter()
+            .any(|w| w.contains("without a GTIN")));
+
+        p.set_recall_list(RecallList::parse(b"gtin,batch\n09506000134352,LOT1\n").unwrap());
+        let first = p.process(&at("]C10109506000134352", T0));
+        assert!(first
+            .event
+            .alerts
+            .iter()
+            .all(|a| a.kind != AlertKind::Recalled));
+        let second = p.process(&at("]C11727120610LOT1", T0 + time::Duration::seconds(3)));
+        assert_eq!(second.event.kind, crate::event::ScanKind::Product);
+        assert_eq!(second.event.gtin.as_deref(), Some("09506000134352"));
+        assert_eq!(second.event.linked_scan, Some(first.event.event_id));
+        assert!(second
+            .event
+            .alerts
+            .iter()
+            .any(|a| a.kind == AlertKind::Recalled));
+        // Too late, or another scan in between: not linked.
+        p.process(&at("]C10109506000134352", T0));
+        let late = p.process(&at("]C11727120610LOT1", T0 + time::Duration::seconds(120)));
+        assert_eq!(late.event.kind, crate::event::ScanKind::Unknown);
     }
 
     #[test]

@@ -368,6 +368,11 @@ pub struct ScanEvent {
     /// GRAI (8003).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grai: Option<String>,
+    /// For the second symbol of a GS1 label printed as two (batch, expiry, serial without the
+    /// GTIN): the event id of the GTIN symbol scanned just before it on the same scanner, from
+    /// which `gtin` and `kind: product` were taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_scan: Option<Uuid>,
     /// HIBC LIC data, for a scan that is an HIBC code rather than GS1 (then `elements` is
     /// empty, `gtin` absent, and `batch`, `serial`, `expiry`, `production_date` and `quantity`
     /// carry the HIBC lot, serial, expiry, manufacture date and quantity).

@@ -184,6 +184,7 @@ fn base_event(n: u128, kind: ScanKind, raw: &str) -> ScanEvent {
         sscc: None,
         giai: None,
         grai: None,
+        linked_scan: None,
         hibc: None,
         context: None,
         alerts: Vec::new(),

@@ -397,6 +397,7 @@ pub fn sample_event(gateway: &str, scanner: &str, sequence: u64) -> gs1_gateway:
         sscc: None,
         giai: None,
         grai: None,
+        linked_scan: None,
         hibc: None,
         context: None,
         alerts: vec![],
