@@ -160,6 +160,13 @@ pub async fn run(
     };
     let publisher =
         publish::spawn_with_inbox(settings, outbox.clone(), publisher_token.clone(), inbox);
+    let acked_metrics = metrics.clone();
+    publisher.stats().observe_acks(Box::new(move |latency| {
+        acked_metrics.published.inc();
+        acked_metrics
+            .publish_latency_seconds
+            .observe(latency.as_secs_f64());
+    }));
 
     // HTTP endpoint.
     let http_addr = if config.http.enabled {

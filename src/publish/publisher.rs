@@ -435,10 +435,8 @@ impl State {
                 }
                 match self.inflight.remove(&pkid) {
                     Some(Slot::Record { id, appended_at_us }) => {
-                        self.stats.acked.fetch_add(1, Ordering::Relaxed);
                         self.stats
-                            .latency
-                            .record(now_us().saturating_sub(appended_at_us));
+                            .record_ack(now_us().saturating_sub(appended_at_us));
                         self.removing.insert(id);
                         self.ack_buf.push(id);
                         self.maybe_flush();

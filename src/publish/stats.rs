@@ -90,7 +90,13 @@ pub struct PublishStats {
     /// Bumped on every state change (connect, loss, acknowledgement, removal), so readers can
     /// await progress instead of sleeping.
     pub(crate) progress: tokio::sync::watch::Sender<u64>,
+    /// Told of every record the broker acknowledged, with its append-to-acknowledgement time
+    /// (the daemon feeds `gs1_gateway_published_total` and `…_publish_latency_seconds`).
+    observer: std::sync::OnceLock<AckObserver>,
 }
+
+/// Called once per acknowledged record with its append-to-acknowledgement latency.
+pub type AckObserver = Box<dyn Fn(Duration) + Send + Sync>;
 
 impl Default for PublishStats {
     fn default() -> Self {
@@ -106,11 +112,26 @@ impl Default for PublishStats {
             last_error: Mutex::new(None),
             latency: LatencyHistogram::default(),
             progress: tokio::sync::watch::channel(0).0,
+            observer: std::sync::OnceLock::new(),
         }
     }
 }
 
 impl PublishStats {
+    /// Sets the observer of acknowledged records (once; later calls are ignored).
+    pub fn observe_acks(&self, observer: AckObserver) {
+        let _ = self.observer.set(observer);
+    }
+
+    /// One record acknowledged after `us` microseconds.
+    pub(crate) fn record_ack(&self, us: u64) {
+        self.acked.fetch_add(1, Ordering::Relaxed);
+        self.latency.record(us);
+        if let Some(observe) = self.observer.get() {
+            observe(Duration::from_micros(us));
+        }
+    }
+
     pub(crate) fn bump(&self) {
         self.progress.send_modify(|n| *n = n.wrapping_add(1));
     }

@@ -691,6 +691,15 @@ fn run_with_a_broken_configuration_exits_2_and_starts_nothing() {
 }
 
 /// A plain HTTP GET against the gateway's loopback endpoint: (status code, body).
+/// The value of the first sample of `name` (no labels) in a Prometheus text exposition.
+fn metric_value(metrics: &str, name: &str) -> Option<f64> {
+    metrics
+        .lines()
+        .find(|l| l.starts_with(name) && l[name.len()..].starts_with(' '))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
+
 fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     use std::io::Read;
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -744,8 +753,11 @@ fn metrics_health_and_status_endpoint() {
         let metrics = http_get(port, "/metrics")
             .map(|(_, b)| b)
             .unwrap_or_default();
+        // Both scan events delivered: the publisher's metrics count them (they were dead once).
+        let published = metric_value(&metrics, "gs1_gateway_published_total");
         if matches!(&health, Some((200, _)))
             && metrics.contains("gs1_gateway_scans_total{source=\"bench\",kind=\"unknown\"} 1")
+            && published.is_some_and(|n| n >= 2.0)
         {
             let (_, body) = health.expect("checked");
             let v: serde_json::Value = serde_json::from_str(&body).expect("JSON health body");
@@ -770,6 +782,24 @@ fn metrics_health_and_status_endpoint() {
         metrics.contains("gs1_gateway_broker_connected 1"),
         "{metrics}"
     );
+    assert!(
+        metric_value(&metrics, "gs1_gateway_publish_latency_seconds_count")
+            .is_some_and(|n| n >= 2.0),
+        "{metrics}"
+    );
+    // Every metric the README lists is exported.
+    let readme = std::fs::read_to_string(manifest("README.md")).expect("README");
+    for name in readme
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("gs1_gateway_"))
+    {
+        // A labelled family without samples yet still has its `# TYPE` line.
+        let family = name.trim_end_matches("_total");
+        assert!(
+            metrics.contains(&format!("# TYPE {family} ")),
+            "README lists {name}, /metrics lacks it:\n{metrics}"
+        );
+    }
 
     let out = bin()
         .args(["status", "--endpoint"])
