@@ -302,15 +302,21 @@ impl V4l2Opener {
 
 #[cfg(target_os = "linux")]
 mod v4l2 {
+    use std::os::fd::{AsRawFd, RawFd};
+
+    use linuxvideo::format::{PixFormat, PixelFormat as FourCc};
+    use linuxvideo::stream::ReadStream;
+    use linuxvideo::{Device, Fract};
+
     use super::*;
-    use v4l::buffer::Type;
-    use v4l::io::traits::CaptureStream;
-    use v4l::video::Capture;
-    use v4l::{Device, FourCC};
+
+    /// Longest wait for one frame: lets the capture thread notice cancellation while the camera
+    /// is silent.
+    const FRAME_WAIT_MS: libc::c_int = 1000;
 
     pub(super) struct V4l2Source {
-        // The stream keeps the device's handle alive.
-        stream: v4l::io::mmap::Stream<'static>,
+        // The stream owns the device's handle and its mmap buffers.
+        stream: ReadStream,
         width: u32,
         height: u32,
         format: PixelFormat,
@@ -318,21 +324,55 @@ mod v4l2 {
 
     impl FrameSource for V4l2Source {
         fn next_frame(&mut self) -> Result<GrayImage, CameraError> {
-            match self.stream.next() {
-                Ok((buf, meta)) => {
-                    let used = (meta.bytesused as usize).min(buf.len());
-                    let used = if used == 0 { buf.len() } else { used };
-                    Ok(frame_to_grey(
-                        &buf[..used],
-                        self.width,
-                        self.height,
-                        self.format,
-                    )?)
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => Err(CameraError::Timeout),
-                Err(e) => Err(CameraError::Stream(e)),
-            }
+            // linuxvideo's dequeue blocks; waiting here first keeps the 1 s timeout.
+            wait_readable(self.stream.as_raw_fd(), FRAME_WAIT_MS)?;
+            let (width, height, format) = (self.width, self.height, self.format);
+            let grey = self
+                .stream
+                .dequeue(|view| {
+                    // A driver that leaves bytesused at 0 filled the whole buffer.
+                    let data: &[u8] = if view.is_empty() {
+                        view.raw_buffer()
+                    } else {
+                        &view
+                    };
+                    Ok(frame_to_grey(data, width, height, format))
+                })
+                .map_err(CameraError::Stream)?;
+            Ok(grey?)
         }
+    }
+
+    /// Waits until a filled buffer can be dequeued: `Timeout` when none came in `timeout_ms`
+    /// (or a signal interrupted the wait), `Stream` when the device reports an error or hang-up
+    /// (unplugged), so the pipeline reopens it instead of blocking in `VIDIOC_DQBUF`.
+    pub(super) fn wait_readable(fd: RawFd, timeout_ms: libc::c_int) -> Result<(), CameraError> {
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: `pfd` is one valid, initialised pollfd and the count passed is 1.
+        let n = unsafe { libc::poll(&mut pfd, 1, timeout_ms) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            return if e.kind() == std::io::ErrorKind::Interrupted {
+                Err(CameraError::Timeout)
+            } else {
+                Err(CameraError::Stream(e))
+            };
+        }
+        // An unregistered (unplugged) V4L2 node reports ERR | HUP; a queue error reports ERR.
+        if pfd.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {
+            return Err(CameraError::Stream(std::io::Error::other(format!(
+                "device reported poll events {:#x}",
+                pfd.revents
+            ))));
+        }
+        if n == 0 || pfd.revents & libc::POLLIN == 0 {
+            return Err(CameraError::Timeout);
+        }
+        Ok(())
     }
 
     pub(super) fn open(c: &CameraSourceConfig) -> Result<Box<dyn FrameSource>, CameraError> {
@@ -340,38 +380,38 @@ mod v4l2 {
             path: c.path.clone(),
             source,
         };
-        let dev = Device::with_path(&c.path).map_err(open_err)?;
-        let mut fmt = dev.format().map_err(open_err)?;
-        fmt.width = c.width;
-        fmt.height = c.height;
-        fmt.fourcc = FourCC::new(&c.pixel_format.fourcc());
-        let got = dev.set_format(&fmt).map_err(open_err)?;
-        if got.fourcc != fmt.fourcc {
+        let dev = Device::open(&c.path).map_err(open_err)?;
+        let fourcc = FourCc::from_fourcc(c.pixel_format.fourcc());
+        let capture = dev
+            .video_capture(PixFormat::new(c.width, c.height, fourcc))
+            .map_err(open_err)?;
+        let got = capture.format();
+        let (width, height) = (got.width(), got.height());
+        if got.pixel_format() != fourcc {
             return Err(CameraError::Unsupported {
                 path: c.path.clone(),
                 what: format!("pixel format {:?}", c.pixel_format),
             });
         }
-        if got.width != c.width || got.height != c.height {
+        if width != c.width || height != c.height {
             tracing::warn!(
                 camera = %c.path.display(),
                 asked = %format!("{}x{}", c.width, c.height),
-                got = %format!("{}x{}", got.width, got.height),
+                got = %format!("{width}x{height}"),
                 "camera chose a different resolution"
             );
         }
-        let params = v4l::video::capture::Parameters::with_fps(c.fps);
-        if let Err(e) = dev.set_params(&params) {
-            tracing::warn!(camera = %c.path.display(), error = %e, "cannot set frame rate");
+        // validate() rejects fps = 0; checked again because Fract::new panics on it.
+        if c.fps > 0 {
+            if let Err(e) = capture.set_frame_interval(Fract::new(1, c.fps)) {
+                tracing::warn!(camera = %c.path.display(), error = %e, "cannot set frame rate");
+            }
         }
-        let mut stream =
-            v4l::io::mmap::Stream::with_buffers(&dev, Type::VideoCapture, 4).map_err(open_err)?;
-        // Lets the capture thread notice cancellation while the camera is silent.
-        stream.set_timeout(Duration::from_secs(1));
+        let stream = capture.into_stream().map_err(open_err)?;
         Ok(Box::new(V4l2Source {
             stream,
-            width: got.width,
-            height: got.height,
+            width,
+            height,
             format: c.pixel_format,
         }))
     }
@@ -832,10 +872,55 @@ mod tests {
 
     #[test]
     fn missing_device_is_an_open_error() {
+        for path in ["/nonexistent/video9", "/dev/video9"] {
+            let mut o = V4l2Opener::new(CameraSourceConfig {
+                path: path.into(),
+                ..Default::default()
+            });
+            let e = o.open().err().expect("no camera here");
+            assert!(
+                matches!(&e, CameraError::Open { path: p, source }
+                    if p.as_os_str() == path && source.kind() == std::io::ErrorKind::NotFound),
+                "{e:?}"
+            );
+        }
+    }
+
+    /// A file that is not a V4L2 node fails VIDIOC_QUERYCAP: an open error, not a panic.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn non_v4l2_node_is_an_open_error() {
         let mut o = V4l2Opener::new(CameraSourceConfig {
-            path: "/nonexistent/video9".into(),
+            path: "/dev/null".into(),
             ..Default::default()
         });
-        assert!(o.open().is_err());
+        let e = o.open().err().expect("/dev/null is no camera");
+        assert!(matches!(e, CameraError::Open { .. }), "{e:?}");
+    }
+
+    /// The frame wait on a real socket: silence is a timeout, data is ready, a hang-up (the device
+    /// went away) is a stream error so the pipeline reopens.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn frame_wait_times_out_reads_and_sees_hang_up() {
+        use std::io::Write;
+        use std::os::fd::AsRawFd;
+        use std::os::unix::net::UnixStream;
+
+        let (reader, mut writer) = UnixStream::pair().unwrap();
+        let started = Instant::now();
+        assert!(matches!(
+            v4l2::wait_readable(reader.as_raw_fd(), 50),
+            Err(CameraError::Timeout)
+        ));
+        assert!(started.elapsed() >= Duration::from_millis(40));
+        writer.write_all(b"x").unwrap();
+        assert!(v4l2::wait_readable(reader.as_raw_fd(), 50).is_ok());
+        let (reader, writer) = UnixStream::pair().unwrap();
+        drop(writer);
+        assert!(matches!(
+            v4l2::wait_readable(reader.as_raw_fd(), 50),
+            Err(CameraError::Stream(_))
+        ));
     }
 }

@@ -1,8 +1,9 @@
 //! Finding scanners and cameras on this machine, for `gs1-gateway devices`.
 //!
-//! Everything is read from sysfs and udev (no device is opened except to ask a V4L2 node what it
-//! can do), so listing needs no special permissions and works — with empty lists — on a machine
-//! without any device. The sysfs root is a parameter so tests can point it at a fake tree.
+//! Everything is read from sysfs and the links udev makes under `/dev` (no device is opened except
+//! to ask a V4L2 node what it can do), so listing needs no special permissions and works — with
+//! empty lists — on a machine without any device. The sysfs and `/dev` roots are parameters so
+//! tests can point them at a fake tree.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -145,44 +146,93 @@ fn link_for(links: &[(PathBuf, String)], device: &Path, suffix: &str) -> Option<
         .map(|(_, link)| link.clone())
 }
 
-/// Serial ports from udev (serialport's `available_ports`).
+/// Serial ports on this machine (from sysfs).
 pub fn serial_ports() -> Vec<SerialPortEntry> {
-    let links = links_in(Path::new("/dev/serial/by-id"));
-    let Ok(ports) = tokio_serial::available_ports() else {
+    serial_ports_in(Path::new("/sys"), Path::new("/dev"))
+}
+
+/// How deep above a tty's `device` the USB device (the directory with `idVendor`) may be: one
+/// level for CDC ACM (`device` is the USB interface), two for USB-serial converters (`device` is
+/// the `ttyUSBn` port below the interface).
+const USB_DEVICE_MAX_DEPTH: usize = 3;
+
+/// Serial ports under a sysfs root, named under a `/dev` root.
+///
+/// Read from `class/tty` directly rather than through libudev, so that building needs no
+/// `libudev-dev`: a tty with a `device` link has hardware behind it; the `subsystem` of that
+/// device tells the bus, and for USB the device directory above it has the ids and strings
+/// (the same files udev reads). Virtual terminals and pseudo-terminals have no `device` link and
+/// are skipped; `rfcommN` ports are Bluetooth.
+pub fn serial_ports_in(sys: &Path, dev: &Path) -> Vec<SerialPortEntry> {
+    let links = links_in(&dev.join("serial/by-id"));
+    let Ok(entries) = fs::read_dir(sys.join("class/tty")) else {
         return Vec::new();
     };
-    let mut out: Vec<SerialPortEntry> = ports
-        .into_iter()
-        .filter_map(|p| {
-            let by_id = link_for(&links, Path::new(&p.port_name), "");
+    let mut out: Vec<SerialPortEntry> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = dev.join(&name);
+            // A port without a device node cannot be opened (e.g. inside a container).
+            if !path.exists() {
+                return None;
+            }
             let mut entry = SerialPortEntry {
-                path: p.port_name,
-                by_id,
+                by_id: link_for(&links, &path, ""),
+                path: path.display().to_string(),
                 bus: String::new(),
                 vid_pid: None,
                 manufacturer: None,
                 product: None,
                 serial: None,
             };
-            match p.port_type {
-                tokio_serial::SerialPortType::UsbPort(usb) => {
+            if name.starts_with("rfcomm") {
+                entry.bus = "bluetooth".into();
+                return Some(entry);
+            }
+            let device = fs::canonicalize(e.path().join("device")).ok()?;
+            let subsystem = fs::canonicalize(device.join("subsystem")).ok();
+            match subsystem.as_deref().and_then(Path::file_name) {
+                Some(s) if s == "usb" || s == "usb-serial" => {
                     entry.bus = "usb".into();
-                    entry.vid_pid = Some(format!("{:04x}:{:04x}", usb.vid, usb.pid));
-                    entry.manufacturer = usb.manufacturer;
-                    entry.product = usb.product;
-                    entry.serial = usb.serial_number;
+                    if let Some(usb) = usb_device_above(&device) {
+                        entry.vid_pid = usb_ids(&usb);
+                        entry.manufacturer = read_nonempty(&usb.join("manufacturer"));
+                        entry.product = read_nonempty(&usb.join("product"));
+                        entry.serial = read_nonempty(&usb.join("serial"));
+                    }
                 }
-                tokio_serial::SerialPortType::PciPort => entry.bus = "pci".into(),
-                tokio_serial::SerialPortType::BluetoothPort => entry.bus = "bluetooth".into(),
-                // Legacy ttyS placeholders with no hardware behind them are noise.
-                tokio_serial::SerialPortType::Unknown if entry.by_id.is_none() => return None,
-                tokio_serial::SerialPortType::Unknown => entry.bus = "unknown".into(),
+                Some(s) if s == "pci" => entry.bus = "pci".into(),
+                // Legacy ttyS placeholders (serial-base, pnp, platform) with no hardware behind
+                // them are noise; one with a by-id link is shown as unknown.
+                _ if entry.by_id.is_none() => return None,
+                _ => entry.bus = "unknown".into(),
             }
             Some(entry)
         })
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// The USB device directory (the one with `idVendor`) at or above a tty's device.
+fn usb_device_above(device: &Path) -> Option<PathBuf> {
+    device
+        .ancestors()
+        .take(USB_DEVICE_MAX_DEPTH + 1)
+        .find(|d| d.join("idVendor").is_file())
+        .map(Path::to_path_buf)
+}
+
+/// `vvvv:pppp` from a USB device's `idVendor` and `idProduct` (hex, as in sysfs).
+fn usb_ids(usb: &Path) -> Option<String> {
+    let vendor = u16::from_str_radix(&read_trimmed(&usb.join("idVendor"))?, 16).ok()?;
+    let product = u16::from_str_radix(&read_trimmed(&usb.join("idProduct"))?, 16).ok()?;
+    Some(format!("{vendor:04x}:{product:04x}"))
+}
+
+fn read_nonempty(path: &Path) -> Option<String> {
+    read_trimmed(path).filter(|s| !s.is_empty())
 }
 
 fn read_trimmed(path: &Path) -> Option<String> {
@@ -350,11 +400,12 @@ pub fn cameras(sys: &Path, dev: &Path) -> Vec<CameraEntry> {
 
 #[cfg(target_os = "linux")]
 fn query_capture(path: &Path) -> Option<bool> {
-    let device = v4l::Device::with_path(path).ok()?;
-    let caps = device.query_caps().ok()?;
+    let device = linuxvideo::Device::open(path).ok()?;
+    let caps = device.capabilities().ok()?;
+    // The node's own capabilities: a UVC camera's metadata node shares the card's capture flag.
     Some(
-        caps.capabilities
-            .contains(v4l::capability::Flags::VIDEO_CAPTURE),
+        caps.device_capabilities()
+            .contains(linuxvideo::CapabilityFlags::VIDEO_CAPTURE),
     )
 }
 
@@ -439,11 +490,173 @@ mod tests {
         assert!(cameras(&sys, &dev).is_empty());
     }
 
+    /// A sysfs tree laid out as the kernel does: class/tty entries are links into devices/, their
+    /// `device` and `subsystem` links point at the device and its bus.
+    struct FakeSysfs {
+        _dir: tempfile::TempDir,
+        sys: PathBuf,
+        dev: PathBuf,
+    }
+
+    impl FakeSysfs {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            let sys = dir.path().join("sys");
+            let dev = dir.path().join("dev");
+            for bus in ["usb", "usb-serial", "pci", "serial-base"] {
+                fs::create_dir_all(sys.join("bus").join(bus)).unwrap();
+            }
+            fs::create_dir_all(sys.join("class/tty")).unwrap();
+            fs::create_dir_all(dev.join("serial/by-id")).unwrap();
+            FakeSysfs {
+                _dir: dir,
+                sys,
+                dev,
+            }
+        }
+
+        /// A device directory (relative to devices/) on `bus`, with `files`.
+        fn device(&self, rel: &str, bus: &str, files: &[(&str, &str)]) -> PathBuf {
+            let d = self.sys.join("devices").join(rel);
+            fs::create_dir_all(&d).unwrap();
+            std::os::unix::fs::symlink(self.sys.join("bus").join(bus), d.join("subsystem"))
+                .unwrap();
+            for (name, value) in files {
+                fs::write(d.join(name), value).unwrap();
+            }
+            d
+        }
+
+        /// A tty `name` below `parent`, with `device` pointing at `device` (none for virtual
+        /// ttys), and its /dev node.
+        fn tty(&self, name: &str, parent: &Path, device: Option<&Path>) {
+            let t = parent.join("tty").join(name);
+            fs::create_dir_all(&t).unwrap();
+            if let Some(device) = device {
+                std::os::unix::fs::symlink(device, t.join("device")).unwrap();
+            }
+            std::os::unix::fs::symlink(&t, self.sys.join("class/tty").join(name)).unwrap();
+            fs::write(self.dev.join(name), "").unwrap();
+        }
+    }
+
+    #[test]
+    fn serial_ports_from_fake_sysfs() {
+        let f = FakeSysfs::new();
+        let hub = "pci0000:00/0000:00:14.0/usb1";
+        // A Honeywell scanner in USB serial (CDC ACM) mode: `device` is the USB interface.
+        f.device(
+            &format!("{hub}/1-2"),
+            "usb",
+            &[
+                ("idVendor", "0c2e\n"),
+                ("idProduct", "0b61\n"),
+                ("manufacturer", "Honeywell Imaging & Mobility\n"),
+                ("product", "1950g\n"),
+                ("serial", "21000A1B2C\n"),
+            ],
+        );
+        let acm_if = f.device(&format!("{hub}/1-2/1-2:1.0"), "usb", &[]);
+        f.tty("ttyACM0", &acm_if, Some(&acm_if));
+        std::os::unix::fs::symlink(
+            "../../ttyACM0",
+            f.dev
+                .join("serial/by-id/usb-Honeywell_Imaging___Mobility_1950g_21000A1B2C-if00"),
+        )
+        .unwrap();
+        // An FTDI converter: `device` is the ttyUSB port below the interface; no strings.
+        f.device(
+            &format!("{hub}/1-3"),
+            "usb",
+            &[("idVendor", "0403"), ("idProduct", "6001"), ("serial", "")],
+        );
+        let ftdi_if = f.device(&format!("{hub}/1-3/1-3:1.0"), "usb", &[]);
+        let ftdi_port = f.device(&format!("{hub}/1-3/1-3:1.0/ttyUSB0"), "usb-serial", &[]);
+        f.tty("ttyUSB0", &ftdi_if.join("ttyUSB0"), Some(&ftdi_port));
+        // A PCI UART, a legacy 8250 placeholder, a Bluetooth RFCOMM port and a virtual console.
+        let pci = f.device("pci0000:00/0000:00:16.3", "pci", &[]);
+        f.tty("ttyS4", &pci, Some(&pci));
+        let legacy = f.device("pnp0/00:00/00:00:0/00:00:0.0", "serial-base", &[]);
+        f.tty("ttyS0", &legacy, Some(&legacy));
+        let virt = f.sys.join("devices/virtual");
+        f.tty("rfcomm0", &virt, None);
+        f.tty("tty1", &virt, None);
+        // A USB port whose node is missing (a container without it) is not listed.
+        let gone_if = f.device(&format!("{hub}/1-2/1-2:1.2"), "usb", &[]);
+        f.tty("ttyACM1", &gone_if, Some(&gone_if));
+        fs::remove_file(f.dev.join("ttyACM1")).unwrap();
+
+        let ports = serial_ports_in(&f.sys, &f.dev);
+        let paths: Vec<&str> = ports.iter().map(|p| p.path.as_str()).collect();
+        let dev = f.dev.display().to_string();
+        assert_eq!(
+            paths,
+            [
+                format!("{dev}/rfcomm0"),
+                format!("{dev}/ttyACM0"),
+                format!("{dev}/ttyS4"),
+                format!("{dev}/ttyUSB0"),
+            ]
+        );
+        assert_eq!(ports[0].bus, "bluetooth");
+        let acm = &ports[1];
+        assert_eq!(acm.bus, "usb");
+        assert_eq!(acm.vid_pid.as_deref(), Some("0c2e:0b61"));
+        assert_eq!(
+            acm.manufacturer.as_deref(),
+            Some("Honeywell Imaging & Mobility")
+        );
+        assert_eq!(acm.product.as_deref(), Some("1950g"));
+        assert_eq!(acm.serial.as_deref(), Some("21000A1B2C"));
+        assert!(acm
+            .by_id
+            .as_deref()
+            .is_some_and(|l| l.ends_with("_21000A1B2C-if00")));
+        assert_eq!(ports[2].bus, "pci");
+        assert_eq!(ports[2].vid_pid, None);
+        let ftdi = &ports[3];
+        assert_eq!(ftdi.bus, "usb");
+        assert_eq!(ftdi.vid_pid.as_deref(), Some("0403:6001"));
+        assert_eq!(
+            (ftdi.manufacturer.as_deref(), ftdi.serial.as_deref()),
+            (None, None)
+        );
+        assert_eq!(ftdi.by_id, None);
+
+        // A placeholder with a by-id link is shown, as unknown.
+        std::os::unix::fs::symlink("../../ttyS0", f.dev.join("serial/by-id/odd-port")).unwrap();
+        let ports = serial_ports_in(&f.sys, &f.dev);
+        let s0 = ports.iter().find(|p| p.path.ends_with("/ttyS0")).unwrap();
+        assert_eq!(s0.bus, "unknown");
+    }
+
+    #[test]
+    fn serial_ports_tolerate_broken_sysfs() {
+        let f = FakeSysfs::new();
+        // Bad ids and a USB interface with no device directory above it.
+        f.device(
+            "usb1/1-4",
+            "usb",
+            &[("idVendor", "zzzz"), ("idProduct", "1")],
+        );
+        let bad_if = f.device("usb1/1-4/1-4:1.0", "usb", &[]);
+        f.tty("ttyACM2", &bad_if, Some(&bad_if));
+        let orphan = f.device("orphan/if", "usb", &[]);
+        f.tty("ttyACM3", &orphan, Some(&orphan));
+        // A dangling device link.
+        let virt = f.sys.join("devices/virtual");
+        f.tty("ttyACM4", &virt, Some(&f.sys.join("devices/nowhere")));
+        let ports = serial_ports_in(&f.sys, &f.dev);
+        assert_eq!(ports.len(), 2, "{ports:?}");
+        assert!(ports.iter().all(|p| p.bus == "usb" && p.vid_pid.is_none()));
+    }
+
     #[test]
     fn empty_machine_lists_nothing_without_error() {
         let dir = tempfile::tempdir().unwrap();
         assert!(hid_pos_devices(dir.path()).is_empty());
         assert!(input_devices(dir.path(), dir.path()).is_empty());
         assert!(cameras(dir.path(), dir.path()).is_empty());
+        assert!(serial_ports_in(dir.path(), dir.path()).is_empty());
     }
 }
