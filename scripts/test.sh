@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The default build needs none of these (scripts/check-build-deps.sh below keeps it so): they are
-# for the tests (mosquitto, zint, systemd-analyze) and the zxing-cpp feature (cmake, C++).
+# for the tests (mosquitto, mosquitto_sub, zint, systemd-analyze) and the zxing-cpp feature (cmake, C++).
 need_pkgs=()
-for pair in mosquitto:mosquitto zint:zint cmake:cmake c++:g++ systemd-analyze:systemd; do
+for pair in mosquitto:mosquitto mosquitto_sub:mosquitto-clients zint:zint cmake:cmake c++:g++ systemd-analyze:systemd; do
     cmd=${pair%%:*}; pkg=${pair#*:}
     command -v "$cmd" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done

@@ -94,6 +94,8 @@ pub type OnReady = Box<dyn FnOnce(&ReadyInfo) + Send>;
 pub struct ReadyInfo {
     /// The embedded broker's address.
     pub broker: Option<std::net::SocketAddr>,
+    /// The MQTT protocol version the embedded broker speaks.
+    pub broker_protocol: publish::ProtocolVersion,
     /// The broker URL the publisher uses.
     pub mqtt_url: String,
     /// The HTTP endpoint's address.
@@ -259,6 +261,7 @@ pub async fn run(
     if let Some(on_ready) = on_ready {
         on_ready(&ReadyInfo {
             broker,
+            broker_protocol: mqtt.protocol,
             mqtt_url: mqtt_url.clone(),
             http: http_addr,
             outbox: config.outbox.path.clone(),

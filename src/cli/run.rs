@@ -125,8 +125,13 @@ async fn serve(
 fn announce(info: &ReadyInfo, built_in: bool) {
     if let Some(addr) = info.broker {
         eprintln!("gs1-gateway: embedded MQTT broker on {addr}");
+        // mosquitto_sub (Debian package mosquitto-clients) speaks MQTT 3.1.1 unless told.
+        let version = match info.broker_protocol {
+            gs1_gateway::publish::ProtocolVersion::V5 => " -V mqttv5",
+            _ => "",
+        };
         eprintln!(
-            "gs1-gateway: subscribe with: mosquitto_sub -h {} -p {} -t '{}/#' -v",
+            "gs1-gateway: subscribe with: mosquitto_sub -h {} -p {}{version} -t '{}/#' -v",
             addr.ip(),
             addr.port(),
             info.topic_root

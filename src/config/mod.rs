@@ -85,6 +85,11 @@ pub struct BrokerConfig {
     pub bind: IpAddr,
     /// Port; 0 picks a free port (printed at start).
     pub port: u16,
+    /// Let the embedded broker, which has no authentication, listen on an address other than
+    /// loopback (anyone who can reach it reads every event and can publish recall lists).
+    /// Default false: such a `bind` is refused, as Mosquitto 2 refuses anonymous network
+    /// listeners.
+    pub allow_anonymous: bool,
 }
 
 impl Default for BrokerConfig {
@@ -93,6 +98,7 @@ impl Default for BrokerConfig {
             embedded: false,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1883,
+            allow_anonymous: false,
         }
     }
 }
@@ -113,6 +119,9 @@ pub struct HttpConfig {
     pub enabled: bool,
     /// Address to listen on; keep it on loopback unless a firewall protects it.
     pub listen: SocketAddr,
+    /// Serve the endpoint, which has no authentication, on an address other than loopback.
+    /// Default false: such a `listen` is refused.
+    pub allow_unauthenticated: bool,
 }
 
 impl Default for HttpConfig {
@@ -120,6 +129,7 @@ impl Default for HttpConfig {
         HttpConfig {
             enabled: false,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 9898),
+            allow_unauthenticated: false,
         }
     }
 }
@@ -473,6 +483,66 @@ fn from_merged(merged: &Merged, diagnostics: &mut Vec<Diagnostic>) -> Option<Con
                 ),
                 &[],
             ));
+        }
+    }
+
+    // Settings that expose the box or its secrets are refused unless explicitly allowed.
+    if let Some(h) = http.as_ref().filter(|h| h.enabled) {
+        if !h.listen.ip().is_loopback() && !h.allow_unauthenticated {
+            diagnostics.push(merged.place(
+                Diagnostic::error(
+                    "http.listen",
+                    format!(
+                        "{} is not a loopback address and the endpoint has no authentication: \
+                         keep it on 127.0.0.1, or set `allow_unauthenticated = true` in [http] \
+                         where a firewall protects it",
+                        h.listen
+                    ),
+                ),
+                &[key("http"), key("listen")],
+            ));
+        }
+    }
+    if let Some(b) = broker.as_ref().filter(|b| b.embedded) {
+        if !b.bind.is_loopback() && !b.allow_anonymous {
+            diagnostics.push(merged.place(
+                Diagnostic::error(
+                    "broker.bind",
+                    format!(
+                        "{} is not a loopback address and the embedded broker has no \
+                         authentication: anyone who reaches it reads every event and can \
+                         publish recall lists. Keep it on 127.0.0.1, use an external broker with \
+                         authentication, or set `allow_anonymous = true` in [broker]",
+                        b.bind
+                    ),
+                ),
+                &[key("broker"), key("bind")],
+            ));
+        }
+    }
+    if let Some(m) = &mqtt {
+        let password = m.password_file.is_some() || m.password_credential.is_some();
+        if let (true, Ok(url)) = (password, crate::publish::BrokerUrl::parse(&m.url)) {
+            let cleartext = matches!(
+                url.scheme,
+                crate::publish::Scheme::Mqtt | crate::publish::Scheme::Ws
+            );
+            let local = url.host == "localhost"
+                || url.host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+            if cleartext && !local && !m.allow_cleartext_password {
+                diagnostics.push(merged.place(
+                    Diagnostic::error(
+                        "mqtt.url",
+                        format!(
+                            "a password would be sent in clear to {}: use mqtts:// (or wss://), \
+                             or set `allow_cleartext_password = true` in [mqtt] on a network \
+                             you trust",
+                            url.host
+                        ),
+                    ),
+                    &[key("mqtt"), key("url")],
+                ));
+            }
         }
     }
 
@@ -839,6 +909,59 @@ kind = \"stdin\"
                 .any(|e| e.starts_with("13:source[1].id duplicate source id `a`")),
             "{errs:?}"
         );
+    }
+
+    /// Each setting that exposes the box is refused, naming the opt-in that allows it.
+    #[test]
+    fn unsafe_network_settings_need_an_explicit_opt_in() {
+        let src = "[[source]]\nid = \"in\"\nkind = \"stdin\"\n";
+        let errs = errors(&format!(
+            "[http]\nenabled = true\nlisten = \"0.0.0.0:9898\"\n{src}"
+        ));
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("http.listen") && e.contains("allow_unauthenticated = true")),
+            "{errs:?}"
+        );
+        assert!(errors(&format!(
+            "[http]\nenabled = true\nlisten = \"0.0.0.0:9898\"\nallow_unauthenticated = true\n{src}"
+        ))
+        .is_empty());
+        let errs = errors(&format!(
+            "[broker]\nembedded = true\nbind = \"0.0.0.0\"\n{src}"
+        ));
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("broker.bind") && e.contains("allow_anonymous = true")),
+            "{errs:?}"
+        );
+        assert!(errors(&format!(
+            "[broker]\nembedded = true\nbind = \"::\"\nallow_anonymous = true\n{src}"
+        ))
+        .is_empty());
+        // Not embedded: `bind` is not used.
+        assert!(errors(&format!("[broker]\nbind = \"0.0.0.0\"\n{src}")).is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let pw = dir.path().join("pw");
+        std::fs::write(&pw, "secret\n").unwrap();
+        let mqtt = |url: &str, extra: &str| {
+            format!(
+                "[mqtt]\nurl = \"{url}\"\nusername = \"gw\"\npassword_file = \"{}\"\n{extra}{src}",
+                pw.display()
+            )
+        };
+        let errs = errors(&mqtt("mqtt://broker.trust.nhs.uk", ""));
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("mqtt.url") && e.contains("allow_cleartext_password = true")),
+            "{errs:?}"
+        );
+        assert!(errors(&mqtt("mqtt://127.0.0.1:1883", "")).is_empty());
+        assert!(errors(&mqtt(
+            "mqtt://broker.trust.nhs.uk",
+            "allow_cleartext_password = true\n"
+        ))
+        .is_empty());
     }
 
     /// A misspelt scanner in a context group would never be linked to its theatre's patient.

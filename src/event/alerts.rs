@@ -78,6 +78,21 @@ fn expiry_date_time(v: &str, this_year: i32) -> Option<time::PrimitiveDateTime> 
     Some(time::PrimitiveDateTime::new(date, t))
 }
 
+/// `YYYY-MM-DDTHH…` (an HIBC expiry with an hour) as a local date and time.
+fn hibc_expiry_hour(iso: &str) -> Option<time::PrimitiveDateTime> {
+    let (date, rest) = iso.split_once('T')?;
+    let date = time::Date::parse(
+        date,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()?;
+    let hour: u8 = rest.get(..2)?.parse().ok()?;
+    Some(time::PrimitiveDateTime::new(
+        date,
+        time::Time::from_hms(hour, 0, 0).ok()?,
+    ))
+}
+
 /// The default ward time zone.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
 
@@ -297,15 +312,19 @@ impl AlertChecker {
     /// time) and, when the scan has no AI 17, `expiry` to its date, so that every expiry the
     /// gateway has read counts.
     pub fn resolve_expiry(&self, event: &mut ScanEvent) {
-        let Some(v) = event
+        let from_7003 = event
             .elements
             .iter()
             .find(|e| e.ai == "7003")
-            .map(|e| e.value.clone())
-        else {
-            return;
-        };
-        let Some(local) = expiry_date_time(&v, event.scanned_at.year()) else {
+            .and_then(|e| expiry_date_time(&e.value, event.scanned_at.year()));
+        // HIBC `$$4`/`$$6` expiries carry an hour (local time): `2026-05-31T13:00:00Z` as
+        // encoded, the `Z` being the encoder's and not the label's.
+        let from_hibc = event
+            .hibc
+            .as_ref()
+            .and_then(|h| h.expiry.as_deref())
+            .and_then(hibc_expiry_hour);
+        let Some(local) = from_7003.or(from_hibc) else {
             return;
         };
         if let Some(t) = self.time_zone.instant_of(local) {
@@ -669,6 +688,30 @@ mod tests {
         let both = format!("{GTIN}17260630\u{1d}70032612310000");
         let (k, _) = kinds(&cfg, &both, datetime!(2026-07-02 12:00 UTC));
         assert_eq!(k, [AlertKind::Expired]);
+    }
+
+    /// An HIBC expiry hour counts: expired at 08:00 local is expired at 12:00, not "today".
+    #[test]
+    fn an_hibc_expiry_hour_counts() {
+        let body = "+A99912345/$$42607020810X3";
+        let code = format!(
+            "{body}{}",
+            crate::interop::hibc::check_character(body).unwrap()
+        );
+        let scan = RawScan {
+            source_id: "bay-1".into(),
+            kind: SourceKind::Serial,
+            received_at: datetime!(2026-07-02 11:00 UTC),
+            data: code.into_bytes(),
+            symbology: Some("]C0".into()),
+        };
+        let out = processor(&AlertConfig::default()).process(&scan);
+        assert!(out.event.valid, "{:?}", out.event.error);
+        assert_eq!(
+            serde_json::to_value(&out.event).unwrap()["expiry_time"],
+            "2026-07-02T08:00:00+01:00"
+        );
+        assert_eq!(out.event.alerts[0].kind, AlertKind::Expired);
     }
 
     #[test]

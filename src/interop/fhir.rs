@@ -478,7 +478,7 @@ fn build_device<'a>(
                 interop.is_implant(gtin),
                 event.batch.clone(),
                 event.serial.clone(),
-                event.expiry.map(|d| d.to_string()),
+                expiry_time(event).or_else(|| event.expiry.map(|d| d.to_string())),
                 None,
             )
         }
@@ -496,7 +496,8 @@ fn build_device<'a>(
                 implant,
                 h.lot.clone(),
                 h.serial.clone(),
-                h.expiry.clone(),
+                // An HIBC expiry hour is the ward's local time: the instant with its offset.
+                expiry_time(event).or_else(|| h.expiry.clone()),
                 h.manufactured.clone(),
             )
         }
@@ -677,4 +678,13 @@ mod tests {
         // 999 123 4560 fails mod 11 (remainder 1 gives check 10: never issued).
         assert_eq!(nhs_number_in("123456799912345600", "1234567"), None);
     }
+}
+
+/// `expiry_time` (AI 7003 or an HIBC expiry hour, in the ward's time zone) as an R4 `dateTime`
+/// with its offset.
+fn expiry_time(event: &ScanEvent) -> Option<String> {
+    event.expiry_time.and_then(|t| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    })
 }

@@ -35,13 +35,19 @@ pub fn start(
     protocol: ProtocolVersion,
 ) -> Result<EmbeddedBroker, PublishError> {
     let err = |m: String| PublishError::Broker(m);
-    // rumqttd does not report the port it bound, so pick a free one first.
-    let addr = if listen.port() == 0 {
-        let l = TcpListener::bind(listen).map_err(|e| err(format!("cannot bind {listen}: {e}")))?;
-        l.local_addr().map_err(|e| err(e.to_string()))?
-    } else {
-        listen
-    };
+    // rumqttd does not report the port it bound, nor a failure to bind (its listener thread
+    // just ends), so bind here first: a port already in use (a Mosquitto on 1883) is an error
+    // now, not a gateway that publishes into someone else's broker.
+    let probe = TcpListener::bind(listen).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::AddrInUse {
+            "address in use".to_owned()
+        } else {
+            e.to_string()
+        };
+        err(format!("cannot bind {listen}: {why}"))
+    })?;
+    let addr = probe.local_addr().map_err(|e| err(e.to_string()))?;
+    drop(probe);
     let server = rumqttd::ServerSettings {
         name: "embedded".into(),
         listen: addr,

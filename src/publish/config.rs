@@ -60,6 +60,9 @@ pub struct MqttConfig {
     /// Name of a systemd credential (`LoadCredential=NAME:…`) holding the password; read from
     /// `$CREDENTIALS_DIRECTORY/NAME`.
     pub password_credential: Option<String>,
+    /// Send the password over a cleartext `mqtt://` or `ws://` connection to a host that is
+    /// not loopback. Default false: refused, use `mqtts://`.
+    pub allow_cleartext_password: bool,
     /// Most publishes awaiting acknowledgement at once (the in-flight window). Default 1000.
     pub max_inflight: u16,
     /// Largest MQTT packet we send; larger events go to the dead-letter table. Must not exceed
@@ -97,6 +100,7 @@ impl Default for MqttConfig {
             username: None,
             password_file: None,
             password_credential: None,
+            allow_cleartext_password: false,
             max_inflight: 1000,
             max_packet_size: ByteSize(1 << 20),
             reconnect_min: Duration::from_millis(250),

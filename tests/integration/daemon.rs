@@ -352,6 +352,80 @@ async fn a_failed_wristband_clears_the_patient_in_the_daemon() {
     );
 }
 
+/// The subscribe line the built-in default prints works as printed (run by a shell, with only
+/// `-C 1 -W 30` added so that it ends): the real `mosquitto_sub` receives the scan.
+#[cfg(feature = "mosquitto-tests")]
+#[test]
+fn the_printed_subscribe_line_receives_the_scans() {
+    let state = tempfile::tempdir().expect("tempdir");
+    let mut child = bin()
+        .arg("run")
+        .env("XDG_STATE_HOME", state.path())
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gs1-gateway run");
+    let mut log = StderrLog::of(&mut child);
+    let line = log.wait_for("subscribe with: ");
+    let command = line
+        .split_once("subscribe with: ")
+        .map(|(_, c)| c.trim().to_owned())
+        .expect("a command");
+    assert!(command.starts_with("mosquitto_sub "), "{command}");
+    let sub = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{command} -C 1 -W 30"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the printed line");
+    // Give the subscription time to be made before the scan is published.
+    std::thread::sleep(Duration::from_millis(500));
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "{PRODUCT}").expect("write");
+    stdin.flush().expect("flush");
+    let out = sub.wait_with_output().expect("mosquitto_sub output");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("/stdin/scan"),
+        "{command}: {:?}\n{text}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(stdin);
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success(), "exit status {status}");
+}
+
+/// `[broker] embedded = true` on a port already taken: "cannot bind …: address in use", exit 2,
+/// instead of publishing into whatever listens there.
+#[test]
+fn an_embedded_broker_on_a_busy_port_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let config = write_config(
+        dir.path(),
+        "busy.toml",
+        &format!(
+            "[gateway]\nid = \"busy\"\n[broker]\nembedded = true\nport = {port}\n[outbox]\npath = \"{}\"\n[[source]]\nid = \"in\"\nkind = \"stdin\"\n",
+            dir.path().join("outbox").display()
+        ),
+    );
+    let out = bin()
+        .args(["run", "-c"])
+        .arg(&config)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("address in use"), "{err}");
+    assert!(!err.contains("embedded MQTT broker on"), "{err}");
+}
+
 fn write_config(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write config");
