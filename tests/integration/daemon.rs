@@ -353,7 +353,7 @@ async fn a_failed_wristband_clears_the_patient_in_the_daemon() {
 }
 
 /// The subscribe line the built-in default prints works as printed (run by a shell, with only
-/// `-C 1 -W 30` added so that it ends): the real `mosquitto_sub` receives the scan.
+/// `-W 30` added so that it ends): the real `mosquitto_sub` receives the scan.
 #[cfg(feature = "mosquitto-tests")]
 #[test]
 fn the_printed_subscribe_line_receives_the_scans() {
@@ -374,26 +374,39 @@ fn the_printed_subscribe_line_receives_the_scans() {
         .map(|(_, c)| c.trim().to_owned())
         .expect("a command");
     assert!(command.starts_with("mosquitto_sub "), "{command}");
-    let sub = Command::new("sh")
+    let mut sub = Command::new("sh")
         .arg("-c")
-        .arg(format!("{command} -C 1 -W 30"))
+        .arg(format!("exec {command} -W 30"))
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("run the printed line");
-    // Give the subscription time to be made before the scan is published.
-    std::thread::sleep(Duration::from_millis(500));
+    let (tx, lines) = std::sync::mpsc::channel();
+    let out = sub.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // The retained gateway status arrives once the subscription is made.
+    let first = lines
+        .recv_timeout(Duration::from_secs(30))
+        .expect("mosquitto_sub receives nothing");
+    assert!(first.contains("/status"), "{first}");
     let mut stdin = child.stdin.take().expect("stdin");
     writeln!(stdin, "{PRODUCT}").expect("write");
     stdin.flush().expect("flush");
-    let out = sub.wait_with_output().expect("mosquitto_sub output");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && text.contains("/stdin/scan"),
-        "{command}: {:?}\n{text}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = vec![first];
+    while !seen.iter().any(|l| l.contains("/stdin/scan")) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(l) => seen.push(l),
+            Err(_) => panic!("{command}: no scan event; it printed {seen:?}"),
+        }
+    }
+    let _ = sub.kill();
+    let _ = sub.wait();
     drop(stdin);
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert!(status.success(), "exit status {status}");
