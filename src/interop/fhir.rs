@@ -662,6 +662,15 @@ pub fn to_bundle(interop: &Interop, event: &ScanEvent) -> Result<Value, InteropE
     serde_json::to_value(&bundle(interop, event)?).map_err(ser_err)
 }
 
+/// `expiry_time` (AI 7003 or an HIBC expiry hour, in the ward's time zone) as an R4 `dateTime`
+/// with its offset.
+fn expiry_time(event: &ScanEvent) -> Option<String> {
+    event.expiry_time.and_then(|t| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .ok()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -678,13 +687,4 @@ mod tests {
         // 999 123 4560 fails mod 11 (remainder 1 gives check 10: never issued).
         assert_eq!(nhs_number_in("123456799912345600", "1234567"), None);
     }
-}
-
-/// `expiry_time` (AI 7003 or an HIBC expiry hour, in the ward's time zone) as an R4 `dateTime`
-/// with its offset.
-fn expiry_time(event: &ScanEvent) -> Option<String> {
-    event.expiry_time.and_then(|t| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .ok()
-    })
 }
