@@ -53,6 +53,10 @@ pub struct MqttConfig {
     pub client_cert: Option<PathBuf>,
     /// PEM private key of `client_cert`.
     pub client_key: Option<PathBuf>,
+    /// Name of a systemd credential (`LoadCredential=NAME:…`) holding the PEM private key of
+    /// `client_cert`, read from `$CREDENTIALS_DIRECTORY/NAME`: the service user need not be able
+    /// to read the key file itself. Instead of `client_key`.
+    pub client_key_credential: Option<String>,
     /// User name for the broker.
     pub username: Option<String>,
     /// File holding the password (first line). Keeps secrets out of the main config.
@@ -97,6 +101,7 @@ impl Default for MqttConfig {
             ca_file: None,
             client_cert: None,
             client_key: None,
+            client_key_credential: None,
             username: None,
             password_file: None,
             password_credential: None,
@@ -351,11 +356,21 @@ impl MqttConfig {
                 self.url
             )));
         }
+        let client_key = match (&self.client_key, &self.client_key_credential) {
+            (Some(_), Some(_)) => {
+                return Err(cfg(
+                    "set either mqtt.client_key or mqtt.client_key_credential, not both".into(),
+                ))
+            }
+            (Some(p), None) => Some(p.clone()),
+            (None, Some(name)) => Some(credential_path("client_key_credential", name)?),
+            (None, None) => None,
+        };
         let tls = if url.is_tls() {
             Some(super::tls::client_config(
                 self.ca_file.as_deref(),
                 self.client_cert.as_deref(),
-                self.client_key.as_deref(),
+                client_key.as_deref(),
             )?)
         } else {
             None
@@ -368,16 +383,7 @@ impl MqttConfig {
             }
             (Some(p), None) => Some(read_secret(p)?),
             (None, Some(name)) => {
-                let dir = std::env::var_os("CREDENTIALS_DIRECTORY").ok_or_else(|| {
-                    cfg(format!(
-                        "mqtt.password_credential = {name:?} but $CREDENTIALS_DIRECTORY is not set \
-                         (add LoadCredential={name}:… to the systemd unit)"
-                    ))
-                })?;
-                if name.contains('/') || name.is_empty() {
-                    return Err(cfg(format!("invalid credential name {name:?}")));
-                }
-                Some(read_secret(&PathBuf::from(dir).join(name))?)
+                Some(read_secret(&credential_path("password_credential", name)?)?)
             }
             (None, None) => None,
         };
@@ -414,6 +420,20 @@ impl MqttConfig {
     }
 }
 
+/// `$CREDENTIALS_DIRECTORY/NAME` for the credential named by `key`.
+fn credential_path(key: &str, name: &str) -> Result<PathBuf, PublishError> {
+    let cfg = PublishError::Config;
+    let dir = std::env::var_os("CREDENTIALS_DIRECTORY").ok_or_else(|| {
+        cfg(format!(
+            "mqtt.{key} = {name:?} but $CREDENTIALS_DIRECTORY is not set \
+             (add LoadCredential={name}:… to the systemd unit)"
+        ))
+    })?;
+    if name.contains('/') || name.is_empty() || name == "." || name == ".." {
+        return Err(cfg(format!("mqtt.{key}: invalid credential name {name:?}")));
+    }
+    Ok(PathBuf::from(dir).join(name))
+}
 fn read_secret(path: &std::path::Path) -> Result<String, PublishError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         PublishError::Config(format!("cannot read password file {}: {e}", path.display()))
@@ -472,6 +492,31 @@ mod tests {
         assert_eq!(
             toml::from_str::<MqttConfig>("").unwrap(),
             MqttConfig::default()
+        );
+    }
+
+    #[test]
+    fn a_client_key_comes_from_a_file_or_a_credential_not_both() {
+        let c = MqttConfig {
+            url: "mqtts://broker.example:8883".into(),
+            client_key: Some("/k.pem".into()),
+            client_key_credential: Some("mqtt-client.key".into()),
+            ..MqttConfig::default()
+        };
+        let e = c.validate("gw").unwrap_err().to_string();
+        assert!(e.contains("client_key_credential, not both"), "{e}");
+        let c = MqttConfig {
+            client_key_credential: Some("../etc/shadow".into()),
+            ..c
+        };
+        let c = MqttConfig {
+            client_key: None,
+            ..c
+        };
+        let e = c.validate("gw").unwrap_err().to_string();
+        assert!(
+            e.contains("client_key_credential") && !e.contains("not both"),
+            "{e}"
         );
     }
 

@@ -600,20 +600,21 @@ fn example_environment(dir: &Path) -> Vec<(String, String)> {
         rcgen::generate_simple_self_signed(vec!["broker.trust.nhs.uk".into()]).expect("rcgen");
     let ca = write_config(dir, "ca.pem", &cert.cert.pem());
     let client = write_config(dir, "client.pem", &cert.cert.pem());
-    let key = write_config(dir, "client.key", &cert.signing_key.serialize_pem());
     let creds = dir.join("credentials");
     std::fs::create_dir_all(&creds).expect("mkdir");
     std::fs::write(creds.join("mqtt-password"), "s3cret\n").expect("write");
     std::fs::write(creds.join("pseudonym.key"), [7u8; 32]).expect("write");
+    // theatre.toml takes its TLS client key as a systemd credential.
+    std::fs::write(
+        creds.join("mqtt-client.key"),
+        cert.signing_key.serialize_pem(),
+    )
+    .expect("write");
     vec![
         ("GS1_GATEWAY_MQTT_CA_FILE".into(), ca.display().to_string()),
         (
             "GS1_GATEWAY_MQTT_CLIENT_CERT".into(),
             client.display().to_string(),
-        ),
-        (
-            "GS1_GATEWAY_MQTT_CLIENT_KEY".into(),
-            key.display().to_string(),
         ),
         ("CREDENTIALS_DIRECTORY".into(), creds.display().to_string()),
     ]
