@@ -342,6 +342,9 @@ fn gs1_check_ok(d: &[u8]) -> bool {
 pub fn nhs_number_spans(s: &str) -> Vec<std::ops::Range<usize>> {
     let b = s.as_bytes();
     let mut out = Vec::new();
+    if b.len() < 10 {
+        return out;
+    }
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
@@ -593,6 +596,24 @@ impl Privacy {
                 self.scrub_nhs_numbers(text, &allowed);
             }
         });
+    }
+
+    /// [`Privacy::guard_event`] for what the per-scan stage adds to an event the builder has
+    /// already guarded: its alerts and its context (the rest comes from guarded events).
+    pub fn guard_additions(&self, event: &mut super::ScanEvent) {
+        if self.publish_nhs_number {
+            return;
+        }
+        let allowed = allowed_nhs_like(event);
+        let mut scrub = |_: super::TextField, text: &mut String| {
+            self.scrub_nhs_numbers(text, &allowed);
+        };
+        for a in &mut event.alerts {
+            a.visit_text_mut(&mut scrub);
+        }
+        if let Some(c) = &mut event.context {
+            c.visit_text_mut(&mut scrub);
+        }
     }
 
     /// [`Privacy::guard_event`] for an alert record of `event` (`allowed` from the event).

@@ -8,8 +8,10 @@
 //! 3. **link** an HIBC secondary code to its primary ([`HibcLinker`]);
 //! 4. **alerts**: expiry and recalls against the list in force ([`AlertChecker`]);
 //! 5. **context**: the point-of-care context is attached or changed ([`ContextTracker`]);
-//! 6. **guard**: every text of the event, its alert records and context changes goes through
-//!    [`super::Privacy::guard_event`] once more, so nothing added by steps 3–5 bypasses it;
+//! 6. **guard**: the builder ran [`super::Privacy::guard_event`] over every text of the event;
+//!    what steps 3–5 add (alerts, context) goes through [`super::Privacy::guard_additions`], and
+//!    the alert records and context changes through their own guards. A step that sets any
+//!    other field must take it from a guarded event, or guard it here;
 //! 7. **verdict**: whether the scanner may hear a good read ([`Processed::good_read`]).
 //!
 //! Pure: no clock of its own (the scan's timestamp is the time), no tokio, no I/O. The outbox
@@ -256,8 +258,9 @@ impl Processor {
             event.alerts.push(alert);
             event.alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
         }
+        // The builder guarded the event; what was added since is the alerts and the context.
         let privacy = self.builder.privacy();
-        privacy.guard_event(&mut event);
+        privacy.guard_additions(&mut event);
         let mut alerts = AlertEvent::from_scan(&event);
         let allowed = allowed_nhs_like(&event);
         for a in &mut alerts {
