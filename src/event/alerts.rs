@@ -56,25 +56,14 @@ pub struct AlertConfig {
     pub time_zone: WardTimeZone,
 }
 
-/// `YYMMDDhhmm` (AI 7003) as a local date and time; the century as for AI 17 (GS1 General
-/// Specifications 7.12: within 49 years back and 50 forward of `this_year`).
+/// `YYMMDDhhmm` (AI 7003) as a local date and time; the date (and its century) read as every
+/// other GS1 date is ([`crate::gs1::identifiers::yymmdd`]).
 fn expiry_date_time(v: &str, this_year: i32) -> Option<time::PrimitiveDateTime> {
-    if v.len() != 10 || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| v[r].parse::<u8>().ok();
-    let yy = i32::from(n(0..2)?);
-    let century = this_year - this_year.rem_euclid(100);
-    let mut year = century + yy;
-    if year - this_year >= 51 {
-        year -= 100;
-    } else if this_year - year > 49 {
-        year += 100;
-    }
-    let date =
-        time::Date::from_calendar_date(year, time::Month::try_from(n(2..4)?).ok()?, n(4..6)?)
-            .ok()?;
-    let t = time::Time::from_hms(n(6..8)?, n(8..10)?, 0).ok()?;
+    let date = crate::gs1::identifiers::yymmdd(v.get(..6)?, this_year)?;
+    let hhmm = v
+        .get(6..)
+        .filter(|t| t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()))?;
+    let t = time::Time::from_hms(hhmm[..2].parse().ok()?, hhmm[2..].parse().ok()?, 0).ok()?;
     Some(time::PrimitiveDateTime::new(date, t))
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 use time::macros::datetime;
 
 use super::privacy::{contains_nhs_number, nhs_number_spans};
+use super::test_support::patient_gsrn;
 use super::*;
 use crate::gs1::ParseOptions;
 use crate::source::{framing::split_aim, RawScan, SourceKind};
@@ -44,20 +45,6 @@ fn event_of(b: &EventBuilder, input: &str) -> ScanEvent {
 
 fn json(e: &ScanEvent) -> String {
     serde_json::to_string(e).unwrap()
-}
-
-/// A GSRN with the NHS number in digits 8–17 and a correct (or, with `corrupt`, wrong) check.
-fn patient_gsrn(prefix: &str, nhs: &str, corrupt: bool) -> String {
-    let body = format!("{prefix}{nhs}");
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    let check = (10 - sum % 10) % 10;
-    let check = if corrupt { (check + 1) % 10 } else { check };
-    format!("{body}{check}")
 }
 
 fn assert_clear_of(e: &ScanEvent, secrets: &[&str]) {

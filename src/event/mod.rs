@@ -29,6 +29,8 @@ mod scan_event;
 #[cfg(test)]
 mod leak_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 pub use alerts::*;

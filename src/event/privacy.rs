@@ -298,39 +298,27 @@ impl Privacy {
 /// AI 94 = `00` + GSRN), never on product keys, where windows pass by chance.
 pub fn contains_patient_gsrn(s: &str) -> bool {
     let b = s.as_bytes();
+    digit_runs(b).filter(|r| r.len() >= 18).any(|r| {
+        b[r].windows(18).any(|w| {
+            std::str::from_utf8(w).is_ok_and(|g| crate::gs1::Gsrn::try_from(g).is_ok())
+                && nhs_mod11_ok(&w[7..17])
+        })
+    })
+}
+
+/// The maximal runs of ASCII digits in `b`, as byte ranges.
+fn digit_runs(b: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_digit() {
             i += 1;
-            continue;
         }
         let start = i;
         while i < b.len() && b[i].is_ascii_digit() {
             i += 1;
         }
-        if i - start >= 18 {
-            for w in b[start..i].windows(18) {
-                if gs1_check_ok(w) && nhs_mod11_ok(&w[7..17]) {
-                    return true;
-                }
-            }
-        }
-    }
-    false
-}
-
-/// GS1 mod-10 check over ASCII digits (the last is the check digit).
-fn gs1_check_ok(d: &[u8]) -> bool {
-    let Some((&check, body)) = d.split_last() else {
-        return false;
-    };
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    (10 - sum % 10) % 10 == u32::from(check - b'0')
+        (i > start).then_some(start..i)
+    })
 }
 
 /// Where NHS numbers may hide in text: every run of exactly 10 ASCII digits that is not part of
@@ -345,26 +333,21 @@ pub fn nhs_number_spans(s: &str) -> Vec<std::ops::Range<usize>> {
     if b.len() < 10 {
         return out;
     }
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            i += 1;
+    // The end of a 3-3-4 group found: its inner runs are not looked at again.
+    let mut covered = 0;
+    for run in digit_runs(b) {
+        if run.start < covered {
             continue;
         }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        let run = &b[start..i];
-        if run.len() == 10 && nhs_mod11_ok(run) {
-            out.push(start..i);
+        if run.len() == 10 && nhs_mod11_ok(&b[run.clone()]) {
+            out.push(run);
         } else if run.len() == 3 {
             // 3-3-4 with one separator kind, as printed on wristbands and letters.
-            if let Some(end) = spaced_nhs_number(b, start) {
-                if nhs_mod11_ok(&spaced_digits(&b[start..end])) {
-                    out.push(start..end);
+            if let Some(end) = spaced_nhs_number(b, run.start) {
+                if nhs_mod11_ok(&spaced_digits(&b[run.start..end])) {
+                    out.push(run.start..end);
                 }
-                i = end;
+                covered = end;
             }
         }
     }
@@ -394,7 +377,9 @@ fn spaced_digits(b: &[u8]) -> Vec<u8> {
     b.iter().copied().filter(u8::is_ascii_digit).collect()
 }
 
-/// NHS mod-11 over 10 ASCII digits (weights 10..2; 11 → 0; 10 never issued).
+/// NHS mod-11 over 10 ASCII digits (NHS Data Dictionary: weights 10..2, check = 11 − sum mod
+/// 11, 11 → 0, 10 → never issued). The one copy of the rule: [`NhsNumber::parse`] and the
+/// detectors use it.
 fn nhs_mod11_ok(d: &[u8]) -> bool {
     if d.len() != 10 {
         return false;
@@ -727,18 +712,7 @@ impl NhsNumber {
         if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(NhsNumberError::Format);
         }
-        let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
-        let sum: u32 = d[..9]
-            .iter()
-            .zip((2..=10).rev())
-            .map(|(digit, weight)| digit * weight)
-            .sum();
-        let check = match 11 - sum % 11 {
-            11 => 0,
-            10 => return Err(NhsNumberError::CheckDigit),
-            c => c,
-        };
-        if check != d[9] {
+        if !nhs_mod11_ok(digits.as_bytes()) {
             return Err(NhsNumberError::CheckDigit);
         }
         Ok(Self(digits))

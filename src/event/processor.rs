@@ -538,17 +538,7 @@ mod tests {
         assert!(!j.contains("9990000018"), "{j}");
     }
 
-    fn gsrn(prefix: &str, nhs: &str, corrupt: bool) -> String {
-        let body = format!("{prefix}{nhs}");
-        let sum: u32 = body
-            .bytes()
-            .rev()
-            .enumerate()
-            .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
-            .sum();
-        let check = (10 - sum % 10) % 10;
-        format!("{body}{}", if corrupt { (check + 1) % 10 } else { check })
-    }
+    use crate::event::test_support::patient_gsrn as gsrn;
 
     fn at(scan_data: &str, t: OffsetDateTime) -> RawScan {
         let mut s = scan(scan_data);
