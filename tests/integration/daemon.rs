@@ -63,6 +63,32 @@ impl StderrLog {
     }
 }
 
+/// `gs1-gateway run` on its built-in default (stdin source, embedded broker), its state under
+/// `state` and its log at `rust_log`: the child and its standard error.
+fn spawn_default_run(state: &Path, rust_log: &str) -> (Child, StderrLog) {
+    let mut child = bin()
+        .arg("run")
+        .env("XDG_STATE_HOME", state)
+        .env("RUST_LOG", rust_log)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn gs1-gateway run");
+    let log = StderrLog::of(&mut child);
+    (child, log)
+}
+
+/// The embedded broker's address, from the line the gateway prints once it is up.
+fn embedded_broker(log: &mut StderrLog) -> std::net::SocketAddr {
+    let line = log.wait_for("embedded MQTT broker on");
+    line.trim()
+        .rsplit(' ')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+}
+
 fn wait_exit(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
     let deadline = Instant::now() + timeout;
     loop {
@@ -83,23 +109,8 @@ const WRISTBAND: &str = "]d28018501234599900000182";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn default_run_publishes_stdin_scans_to_its_embedded_broker() {
     let state = tempfile::tempdir().expect("tempdir");
-    let mut child = bin()
-        .arg("run")
-        .env("XDG_STATE_HOME", state.path())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gs1-gateway run");
-    let mut log = StderrLog::of(&mut child);
-    let line = log.wait_for("embedded MQTT broker on");
-    let addr: std::net::SocketAddr = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let (mut child, mut log) = spawn_default_run(state.path(), "warn");
+    let addr = embedded_broker(&mut log);
 
     let mut sub = Subscriber::connect(
         addr.port(),
@@ -191,23 +202,8 @@ async fn patient_data_in_scans_that_do_not_parse_never_leaves_in_clear() {
         "]C0999 000 0018".to_owned(),
     ];
     let state = tempfile::tempdir().expect("tempdir");
-    let mut child = bin()
-        .arg("run")
-        .env("XDG_STATE_HOME", state.path())
-        .env("RUST_LOG", "trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gs1-gateway run");
-    let mut log = StderrLog::of(&mut child);
-    let line = log.wait_for("embedded MQTT broker on");
-    let addr: std::net::SocketAddr = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let (mut child, mut log) = spawn_default_run(state.path(), "trace");
+    let addr = embedded_broker(&mut log);
     let mut sub = Subscriber::connect(
         addr.port(),
         "leak-test-subscriber",
@@ -268,23 +264,8 @@ async fn patient_data_in_scans_that_do_not_parse_never_leaves_in_clear() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_wristband_clears_the_patient_in_the_daemon() {
     let state = tempfile::tempdir().expect("tempdir");
-    let mut child = bin()
-        .arg("run")
-        .env("XDG_STATE_HOME", state.path())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gs1-gateway run");
-    let mut log = StderrLog::of(&mut child);
-    let line = log.wait_for("embedded MQTT broker on");
-    let addr: std::net::SocketAddr = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let (mut child, mut log) = spawn_default_run(state.path(), "warn");
+    let addr = embedded_broker(&mut log);
     let mut sub = Subscriber::connect(
         addr.port(),
         "wrong-patient-subscriber",
@@ -358,16 +339,7 @@ async fn a_failed_wristband_clears_the_patient_in_the_daemon() {
 #[test]
 fn the_printed_subscribe_line_receives_the_scans() {
     let state = tempfile::tempdir().expect("tempdir");
-    let mut child = bin()
-        .arg("run")
-        .env("XDG_STATE_HOME", state.path())
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn gs1-gateway run");
-    let mut log = StderrLog::of(&mut child);
+    let (mut child, mut log) = spawn_default_run(state.path(), "warn");
     let line = log.wait_for("subscribe with: ");
     let command = line
         .split_once("subscribe with: ")
