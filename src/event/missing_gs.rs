@@ -101,12 +101,7 @@ pub fn alternative_reading(
 /// An element string: a GS1 symbology identifier (or none) and no brackets or URI.
 fn is_element_string(input: &[u8]) -> bool {
     match input {
-        [b']', b'C', b'1', ..]
-        | [b']', b'd', b'2', ..]
-        | [b']', b'Q', b'3', ..]
-        | [b']', b'e', b'0', ..]
-        | [b']', b'J', b'1', ..] => true,
-        [b']', ..] => false,
+        [b']', ..] => gs1::starts_with_ai_symbology(input),
         [a, b, ..] => a.is_ascii_digit() && b.is_ascii_digit(),
         _ => false,
     }

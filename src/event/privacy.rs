@@ -585,11 +585,12 @@ impl Privacy {
 
     /// [`Privacy::guard_event`] for what the per-scan stage adds to an event the builder has
     /// already guarded: its alerts and its context (the rest comes from guarded events).
-    pub fn guard_additions(&self, event: &mut super::ScanEvent) {
-        if self.publish_nhs_number {
-            return;
-        }
+    /// Returns the event's [`allowed_nhs_like`] strings, for guarding its alert records.
+    pub fn guard_additions(&self, event: &mut super::ScanEvent) -> Vec<String> {
         let allowed = allowed_nhs_like(event);
+        if self.publish_nhs_number {
+            return allowed;
+        }
         let mut scrub = |_: super::TextField, text: &mut String| {
             self.scrub_nhs_numbers(text, &allowed);
         };
@@ -599,6 +600,7 @@ impl Privacy {
         if let Some(c) = &mut event.context {
             c.visit_text_mut(&mut scrub);
         }
+        allowed
     }
 
     /// [`Privacy::guard_event`] for an alert record of `event` (`allowed` from the event).

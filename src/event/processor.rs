@@ -26,7 +26,6 @@ use crate::gs1::{self, Gs1Message, ParseError, ParseOptions};
 use crate::source::RawScan;
 
 use super::missing_gs::{alternative_reading, AlternativeReading};
-use super::privacy::allowed_nhs_like;
 
 use super::{
     link_hibc_secondary, AlertChecker, AlertConfig, AlertEvent, AlertKind, AlertSeverity,
@@ -260,9 +259,8 @@ impl Processor {
         }
         // The builder guarded the event; what was added since is the alerts and the context.
         let privacy = self.builder.privacy();
-        privacy.guard_additions(&mut event);
+        let allowed = privacy.guard_additions(&mut event);
         let mut alerts = AlertEvent::from_scan(&event);
-        let allowed = allowed_nhs_like(&event);
         for a in &mut alerts {
             privacy.guard_alert(a, &allowed);
         }

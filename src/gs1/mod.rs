@@ -172,6 +172,12 @@ const MAX_INPUT: usize = 8191;
 
 /// Symbology identifiers whose data is a GS1 element string.
 const AI_SYMBOLOGIES: [&[u8]; 5] = [b"]C1", b"]d2", b"]Q3", b"]e0", b"]J1"];
+/// Whether `input` starts with the AIM symbology identifier of a symbol whose data is a GS1
+/// element string (`]C1`, `]d2`, `]Q3`, `]e0`, `]J1`).
+pub fn starts_with_ai_symbology(input: &[u8]) -> bool {
+    AI_SYMBOLOGIES.iter().any(|s| input.starts_with(s))
+}
+
 /// Symbology identifiers whose plain data may be a Digital Link URI.
 const PLAIN_SYMBOLOGIES: [&[u8]; 4] = [b"]d1", b"]Q1", b"]C0", b"]J0"];
 
