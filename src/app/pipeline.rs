@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use time::OffsetDateTime;
@@ -89,8 +89,12 @@ pub struct Pipeline {
     pub recalls: RecallLists,
     /// Messages on `[alerts] recall_topic`, from the publisher's subscription.
     pub recall_inbox: Option<tokio::sync::watch::Receiver<Option<InboundMessage>>>,
-    /// EPCIS/FHIR renderings to publish besides the native event.
-    pub interop: Interop,
+    /// EPCIS/FHIR renderings to publish besides the native event (rendered on the outbox's
+    /// writer thread, once the scan has its sequence number).
+    pub interop: Arc<Interop>,
+    /// The sequence numbers of first symbols of two-symbol labels, for the EPCIS error
+    /// declaration their second symbol makes.
+    pub first_symbols: FirstSymbols,
     /// MQTT 5 message expiry of context messages (they go stale).
     pub context_expiry: std::time::Duration,
     /// The durable outbox.
@@ -190,7 +194,7 @@ impl Pipeline {
             self.recalls.replace_file(file.as_deref());
         }
         self.recalls_changed();
-        self.interop = new.interop;
+        self.interop = Arc::new(new.interop);
         self.context_expiry = new.context_expiry;
         self.echo.store(new.echo, Ordering::Relaxed);
         tracing::debug!("pipeline settings reloaded");
@@ -245,21 +249,39 @@ impl Pipeline {
                     event,
                     alerts,
                     context_changes,
+                    superseded,
+                    first_symbol: processed_first_symbol,
                     ..
                 } = processed;
-                let renderings = self.renderings(&event);
+                let interop = Arc::clone(&self.interop);
                 let context_expiry = self.context_expiry;
                 let to_store = event.clone();
+                let superseded = superseded.map(|s| {
+                    let sequence = self.first_symbols.sequence_of(&s.scanner_id, s.event_id);
+                    (s, sequence)
+                });
+                let first_symbol = processed_first_symbol.then(|| {
+                    self.first_symbols
+                        .remember(&event.scanner_id, event.event_id)
+                });
                 // Submitted in scan order (sequence numbers follow it), committed as a group.
                 let append = self
                     .outbox
                     .submit(move |sequence| {
+                        if let Some(slot) = first_symbol {
+                            slot.store(sequence, Ordering::Relaxed);
+                        }
+                        // The first symbol's append ran before this one (same writer, in order).
+                        let superseded = superseded.map(|(mut s, slot)| {
+                            s.sequence = slot.map_or(0, |a| a.load(Ordering::Relaxed));
+                            s
+                        });
                         messages(
                             to_store,
                             sequence,
                             alerts,
                             context_changes,
-                            renderings,
+                            |event| renderings(&interop, event, superseded.as_ref()),
                             context_expiry,
                         )
                     })
@@ -371,43 +393,77 @@ impl Pipeline {
             }
         }
     }
+}
 
-    /// EPCIS and FHIR renderings of a product scan, as configured.
-    fn renderings(&self, event: &ScanEvent) -> Vec<(Format, Vec<u8>)> {
-        let mut out = Vec::new();
-        for &format in self.interop.formats() {
-            if format == Format::Json {
-                continue;
-            }
-            match self
-                .interop
-                .render(format, event, OffsetDateTime::now_utc())
-            {
-                Ok(bytes) => out.push((format, bytes)),
-                // Wristbands, badges and places are context, carried on product events.
-                Err(crate::interop::InteropError::NotApplicable { .. }) => {}
-                Err(e) => tracing::warn!(
-                    event_id = %event.event_id,
-                    format = ?format,
-                    error = %e,
-                    "event not rendered"
-                ),
-            }
+/// Per scanner, the last first symbol of a two-symbol label and the slot its sequence number
+/// is written to when its append runs ([`crate::event::Processed::superseded`]).
+#[derive(Debug, Default)]
+pub struct FirstSymbols {
+    last: HashMap<String, (uuid::Uuid, Arc<AtomicU64>)>,
+}
+
+impl FirstSymbols {
+    fn remember(&mut self, scanner_id: &str, event_id: uuid::Uuid) -> Arc<AtomicU64> {
+        let slot = Arc::new(AtomicU64::new(0));
+        self.last
+            .insert(scanner_id.to_owned(), (event_id, Arc::clone(&slot)));
+        slot
+    }
+
+    fn sequence_of(&mut self, scanner_id: &str, event_id: uuid::Uuid) -> Option<Arc<AtomicU64>> {
+        match self.last.remove(scanner_id) {
+            Some((id, slot)) if id == event_id => Some(slot),
+            _ => None,
         }
-        out
     }
 }
 
-/// The outbox records of one scan; runs on the outbox's writer thread with the sequence.
+/// EPCIS and FHIR renderings of a product scan, as configured; `superseded` is the first
+/// symbol `event` completes, declared in error in EPCIS.
+fn renderings(
+    interop: &Interop,
+    event: &ScanEvent,
+    superseded: Option<&ScanEvent>,
+) -> Vec<(Format, Vec<u8>)> {
+    let mut out = Vec::new();
+    for &format in interop.formats() {
+        if format == Format::Json {
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(3072);
+        match interop.render_superseding(
+            format,
+            event,
+            superseded,
+            OffsetDateTime::now_utc(),
+            &mut bytes,
+        ) {
+            Ok(()) => out.push((format, bytes)),
+            // Wristbands, badges and places are context, carried on product events.
+            Err(crate::interop::InteropError::NotApplicable { .. }) => {}
+            Err(e) => tracing::warn!(
+                event_id = %event.event_id,
+                format = ?format,
+                error = %e,
+                "event not rendered"
+            ),
+        }
+    }
+    out
+}
+
+/// The outbox records of one scan; runs on the outbox's writer thread with the sequence, so
+/// the renderings carry it too.
 fn messages(
     mut event: ScanEvent,
     sequence: u64,
     alerts: Vec<AlertEvent>,
     changes: Vec<crate::event::ContextChange>,
-    renderings: Vec<(Format, Vec<u8>)>,
+    render: impl FnOnce(&ScanEvent) -> Vec<(Format, Vec<u8>)>,
     context_expiry: std::time::Duration,
 ) -> Vec<Message> {
     event.sequence = sequence;
+    let renderings = render(&event);
     let scanner = event.scanner_id.clone();
     let mut out = Vec::with_capacity(1 + alerts.len() + changes.len() + renderings.len());
     if let Ok(payload) = serde_json::to_vec(&event) {

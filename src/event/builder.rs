@@ -690,6 +690,7 @@ pub fn link_hibc_secondary(secondary: &mut ScanEvent, primary: &ScanEvent) -> bo
     sec.unit_of_measure = pri.unit_of_measure;
     sec.device_identifier.clone_from(&pri.device_identifier);
     sec.linked_primary = Some(primary.event_id);
+    secondary.linked_scan = Some(primary.event_id);
     secondary.kind = ScanKind::Product;
     secondary
         .warnings

@@ -51,6 +51,14 @@ pub struct Processed {
     /// The scan had no GS and reads two ways ([`super::missing_gs`]): the user must look at
     /// the label, so the scanner is told to beep bad.
     pub ambiguous: bool,
+    /// The earlier scan this one completes and replaces: the first symbol of a label printed
+    /// as two (an HIBC primary, a GTIN-only GS1 symbol) when this scan is its second symbol
+    /// (`linked_scan`). Renderers declare it in error (EPCIS) or update it (FHIR), so a
+    /// repository holds one product per device, not two.
+    pub superseded: Option<ScanEvent>,
+    /// This scan may be the first symbol of a label printed as two: a second symbol scanned
+    /// next on the same scanner would supersede it.
+    pub first_symbol: bool,
 }
 
 impl Processed {
@@ -82,6 +90,9 @@ pub struct Processor {
     recalls: Arc<RecallList>,
     hibc: HibcLinker,
     labels: SplitLabelLinker,
+    /// Per scanner, the last product scan a second symbol could complete (see
+    /// [`Processed::superseded`]), as published.
+    completable: HashMap<String, ScanEvent>,
     input: Vec<u8>,
 }
 
@@ -106,6 +117,7 @@ impl Processor {
             recalls: Arc::new(RecallList::new()),
             hibc: HibcLinker::new(),
             labels: SplitLabelLinker::default(),
+            completable: HashMap::new(),
             input: Vec::new(),
         }
     }
@@ -271,13 +283,36 @@ impl Processor {
             (Err(e), false) => Some(e.kind.clone()),
             _ => None,
         };
+        let (superseded, first_symbol) = self.supersede(&event);
         Processed {
             event,
             alerts,
             context_changes,
             parse_error,
             ambiguous: false,
+            superseded,
+            first_symbol,
         }
+    }
+
+    /// The first symbol `event` completes (it has `linked_scan` naming it), if still held;
+    /// then holds `event` if a second symbol could complete it. Any other scan on the scanner
+    /// lets the held one go, as the linkers do. Returns the superseded scan and whether
+    /// `event` is now held.
+    fn supersede(&mut self, event: &ScanEvent) -> (Option<ScanEvent>, bool) {
+        let held = self.completable.remove(&event.scanner_id);
+        let superseded = held.filter(|h| event.linked_scan == Some(h.event_id));
+        let first_symbol = event.valid
+            && event.kind == super::ScanKind::Product
+            && match &event.hibc {
+                Some(h) => h.structure == "primary",
+                None => event.elements.len() == 1 && event.elements[0].ai == "01",
+            };
+        if first_symbol {
+            self.completable
+                .insert(event.scanner_id.clone(), event.clone());
+        }
+        (superseded, first_symbol)
     }
 
     /// Expires context slots at `now` (the daemon calls it periodically, so time-outs are
@@ -737,10 +772,40 @@ mod tests {
             .alerts
             .iter()
             .any(|a| a.kind == AlertKind::Recalled));
+        assert!(first.first_symbol);
+        assert_eq!(second.superseded.as_ref(), Some(&first.event));
         // Too late, or another scan in between: not linked.
         p.process(&at("]C10109506000134352", T0));
         let late = p.process(&at("]C11727120610LOT1", T0 + time::Duration::seconds(120)));
         assert_eq!(late.event.kind, crate::event::ScanKind::Unknown);
+        assert_eq!(late.superseded, None);
+    }
+
+    /// Only the scan a second symbol links to is superseded, and only once: a scan in between
+    /// (here a whole product label) lets the first symbol go, and a full product label is never held.
+    #[test]
+    fn only_the_linked_first_symbol_is_superseded() {
+        let mut p = processor();
+        let full = p.process(&at(PRODUCT, T0));
+        assert!(!full.first_symbol);
+        let first = p.process(&at("]C10109506000134352", T0));
+        assert!(first.first_symbol);
+        p.process(&at(PRODUCT, T0));
+        let second = p.process(&at("]C11727120610LOT1", T0));
+        assert_eq!(second.superseded, None);
+        assert_eq!(second.event.linked_scan, None);
+        // Another scanner's symbol does not complete it either.
+        let first = p.process(&at("]C10109506000134352", T0));
+        let mut other = at("]C11727120610LOT1", T0);
+        other.source_id = "bay-2".into();
+        assert_eq!(p.process(&other).superseded, None);
+        let second = p.process(&at("]C11727120610LOT1", T0));
+        assert_eq!(
+            second.superseded.map(|s| s.event_id),
+            Some(first.event.event_id)
+        );
+        let again = p.process(&at("]C11727120610LOT1", T0));
+        assert_eq!(again.superseded, None);
     }
 
     #[test]

@@ -368,9 +368,12 @@ pub struct ScanEvent {
     /// GRAI (8003).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grai: Option<String>,
-    /// For the second symbol of a GS1 label printed as two (batch, expiry, serial without the
-    /// GTIN): the event id of the GTIN symbol scanned just before it on the same scanner, from
-    /// which `gtin` and `kind: product` were taken.
+    /// For the second symbol of a label printed as two (a GS1 symbol with batch, expiry or
+    /// serial but no GTIN; an HIBC secondary code): the event id of the first symbol (the GTIN
+    /// symbol; the HIBC primary) scanned just before it on the same scanner, from which the
+    /// product identifier and `kind: product` were taken. This scan is the whole product: the
+    /// EPCIS rendering declares the first symbol's event in error (`correctiveEventIDs` = this
+    /// event) and the FHIR rendering updates the first symbol's Device and Procedure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_scan: Option<Uuid>,
     /// HIBC LIC data, for a scan that is an HIBC code rather than GS1 (then `elements` is

@@ -1620,10 +1620,15 @@ fn hibc_secondary_links_to_the_primary_scanned_before_it() {
     assert_eq!(h.structure, "secondary");
     assert_eq!(h.device_identifier.as_deref(), Some("A99912345"));
     assert_eq!(h.linked_primary, Some(first.event.event_id));
+    assert_eq!(e.linked_scan, Some(first.event.event_id));
     assert_eq!(e.batch.as_deref(), Some("LOT5"));
     assert!(e.warnings.is_empty());
+    // One device, not two: the secondary supersedes the primary as published.
+    assert!(first.first_symbol && !second.first_symbol);
+    assert_eq!(second.superseded.as_ref(), Some(&first.event));
     // Alone (nothing before it), the secondary names no product.
     let alone = hibc_scan(&mut p, &secondary, T0 + time::Duration::seconds(3), 3);
+    assert_eq!(alone.superseded, None);
     assert_eq!(alone.event.kind, ScanKind::Unknown);
     assert!(alone.event.valid);
     assert_eq!(alone.event.hibc.as_ref().unwrap().device_identifier, None);

@@ -544,6 +544,21 @@ impl Interop {
         created: OffsetDateTime,
         out: &mut Vec<u8>,
     ) -> Result<(), InteropError> {
+        self.render_superseding(format, event, None, created, out)
+    }
+
+    /// As [`Interop::render_into`] for a scan that completes an earlier one
+    /// ([`crate::event::Processed::superseded`]): EPCIS declares `superseded` in error with
+    /// `event` as its correction; FHIR updates the first symbol's resources through `event`'s
+    /// `linked_scan` (so `superseded` itself is not needed there); JSON is the event alone.
+    pub fn render_superseding(
+        &self,
+        format: Format,
+        event: &ScanEvent,
+        superseded: Option<&ScanEvent>,
+        created: OffsetDateTime,
+        out: &mut Vec<u8>,
+    ) -> Result<(), InteropError> {
         match format {
             Format::Json => {
                 serde_json::to_writer(out, event).map_err(|e| InteropError::Serialize {
@@ -551,7 +566,7 @@ impl Interop {
                     message: e.to_string(),
                 })
             }
-            Format::Epcis => super::epcis::write_document(self, event, created, out),
+            Format::Epcis => super::epcis::write_document(self, event, superseded, created, out),
             Format::Fhir => super::fhir::write_bundle(self, event, out),
         }
     }

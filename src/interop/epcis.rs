@@ -99,7 +99,19 @@ struct ContextExtension<'a> {
 #[derive(Serialize)]
 struct Body<'a> {
     #[serde(rename = "eventList")]
-    event_list: [ObjectEvent<'a>; 1],
+    event_list: Vec<ObjectEvent<'a>>,
+}
+
+/// EPCIS 2.0 §7.4.1.3: an earlier event declared in error, with the events that correct it.
+#[derive(Serialize)]
+struct ErrorDeclaration {
+    #[serde(rename = "declarationTime")]
+    declaration_time: String,
+    /// CBV 2.0 error reason: `incorrect_data` (the event happened, its data was incomplete) or
+    /// `did_not_occur`.
+    reason: &'static str,
+    #[serde(rename = "correctiveEventIDs", skip_serializing_if = "Vec::is_empty")]
+    corrective_event_ids: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +168,8 @@ struct ObjectEvent<'a> {
     staff_ref: Option<String>,
     #[serde(rename = "s4s:alerts", skip_serializing_if = "Vec::is_empty")]
     alerts: Vec<&'a str>,
+    #[serde(rename = "errorDeclaration", skip_serializing_if = "Option::is_none")]
+    error_declaration: Option<ErrorDeclaration>,
 }
 
 /// A GS1 Digital Link URI `https://id.gs1.org/{ai}/{value}[/{ai}/{value}…]`.
@@ -490,6 +504,7 @@ fn build<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<ObjectEvent<'
         patient_ref,
         staff_ref,
         alerts,
+        error_declaration: None,
     })
 }
 
@@ -503,8 +518,23 @@ fn format_offset(offset: UtcOffset) -> String {
 fn document<'a>(
     interop: &'a Interop,
     event: &'a ScanEvent,
+    superseded: Option<&'a ScanEvent>,
     created: OffsetDateTime,
 ) -> Result<Document<'a>, InteropError> {
+    let mut event_list = Vec::with_capacity(1 + usize::from(superseded.is_some()));
+    let current = build(interop, event)?;
+    // The first symbol of a two-symbol label, declared in error and corrected by this scan:
+    // the repository then counts one product, with the lot and expiry of the second symbol.
+    // A first symbol that has no EPCIS event of its own (it could not be rendered) needs none.
+    if let Some(Ok(mut first)) = superseded.map(|s| build(interop, s)) {
+        first.error_declaration = Some(ErrorDeclaration {
+            declaration_time: rfc3339_millis::format(&event.scanned_at),
+            reason: "incorrect_data",
+            corrective_event_ids: vec![current.event_id.clone()],
+        });
+        event_list.push(first);
+    }
+    event_list.push(current);
     Ok(Document {
         context: (
             EPCIS_CONTEXT,
@@ -515,9 +545,7 @@ fn document<'a>(
         kind: "EPCISDocument",
         schema_version: "2.0",
         creation_date: rfc3339_millis::format(&created),
-        body: Body {
-            event_list: [build(interop, event)?],
-        },
+        body: Body { event_list },
     })
 }
 
@@ -529,31 +557,36 @@ pub fn to_document_bytes(
 ) -> Result<Vec<u8>, InteropError> {
     // A document is about 1.2 KiB: one allocation instead of a series of doublings.
     let mut out = Vec::with_capacity(2048);
-    write_document(interop, event, created, &mut out)?;
+    write_document(interop, event, None, created, &mut out)?;
     Ok(out)
 }
 
-/// Appends the `EPCISDocument` for `event` to `out` (a buffer the caller reuses).
+/// Appends the `EPCISDocument` for `event` to `out` (a buffer the caller reuses). With
+/// `superseded` (the first symbol of a label whose second symbol `event` is, see
+/// [`crate::event::Processed::superseded`]), the document also holds that scan's event with an
+/// `errorDeclaration` (reason `incorrect_data`) whose `correctiveEventIDs` name `event`.
 pub fn write_document(
     interop: &Interop,
     event: &ScanEvent,
+    superseded: Option<&ScanEvent>,
     created: OffsetDateTime,
     out: &mut Vec<u8>,
 ) -> Result<(), InteropError> {
-    let doc = document(interop, event, created)?;
+    let doc = document(interop, event, superseded, created)?;
     serde_json::to_writer(out, &doc).map_err(|e| InteropError::Serialize {
         format: "EPCIS",
         message: e.to_string(),
     })
 }
 
-/// Renders `event` as an `EPCISDocument` holding one `ObjectEvent`, as a JSON value.
+/// Renders `event` as an `EPCISDocument` (see [`write_document`]), as a JSON value.
 pub fn to_document(
     interop: &Interop,
     event: &ScanEvent,
+    superseded: Option<&ScanEvent>,
     created: OffsetDateTime,
 ) -> Result<Value, InteropError> {
-    let doc = document(interop, event, created)?;
+    let doc = document(interop, event, superseded, created)?;
     serde_json::to_value(&doc).map_err(|e| InteropError::Serialize {
         format: "EPCIS",
         message: e.to_string(),

@@ -22,6 +22,10 @@
 //! - Every resource carries the identifier `urn:uuid:{event_id}` and is created with
 //!   `ifNoneExist` on it, so re-delivering the same event (MQTT is at-least-once) creates nothing
 //!   twice. `fullUrl`s are UUIDv5 names derived from the event id, so output is reproducible.
+//! - The second symbol of a label printed as two (an HIBC secondary, a GS1 batch/expiry symbol;
+//!   `linked_scan` names the first) describes the same device: its Device and Procedure carry
+//!   the first symbol's identifier and are sent as conditional updates (`PUT
+//!   Device?identifier=…`), so the server keeps one Device, now with lot and expiry.
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -176,9 +180,35 @@ struct Procedure<'a> {
 #[derive(Serialize)]
 struct Request {
     method: &'static str,
-    url: &'static str,
-    #[serde(rename = "ifNoneExist")]
-    if_none_exist: String,
+    url: String,
+    #[serde(rename = "ifNoneExist", skip_serializing_if = "Option::is_none")]
+    if_none_exist: Option<String>,
+}
+
+impl Request {
+    /// Creates `resource` unless one with identifier `key` exists (MQTT is at-least-once), or,
+    /// for the second symbol of a two-symbol label, updates the resource the first symbol
+    /// created under `key` (a conditional update creates it when it is not there yet).
+    fn for_resource(resource: &'static str, key: &str, update: bool) -> Self {
+        let mut query = String::with_capacity(80);
+        query.push_str("identifier=");
+        query.push_str(URI_SYSTEM);
+        query.push('|');
+        query.push_str(key);
+        if update {
+            Self {
+                method: "PUT",
+                url: format!("{resource}?{query}"),
+                if_none_exist: None,
+            }
+        } else {
+            Self {
+                method: "POST",
+                url: resource.to_owned(),
+                if_none_exist: Some(query),
+            }
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -431,6 +461,19 @@ fn event_identifier(event: &ScanEvent) -> Identifier<'static> {
     }
 }
 
+/// The scan whose id names the Device and Procedure: the first symbol of a label printed as
+/// two when `event` is its second symbol (`linked_scan`), so both scans make one device.
+fn resource_key(event: &ScanEvent) -> Uuid {
+    event.linked_scan.unwrap_or(event.event_id)
+}
+
+fn resource_identifier(event: &ScanEvent) -> Identifier<'static> {
+    Identifier {
+        system: URI_SYSTEM,
+        value: super::urn_uuid(&resource_key(event)),
+    }
+}
+
 /// Builds the Device and tells whether it is an implant.
 fn build_device<'a>(
     interop: &'a Interop,
@@ -504,7 +547,7 @@ fn build_device<'a>(
     };
     let device = Device {
         resource_type: "Device",
-        identifier: [event_identifier(event)],
+        identifier: [resource_identifier(event)],
         udi_carrier: [carrier],
         status: "active",
         manufacture_date: manufactured,
@@ -557,27 +600,20 @@ fn ser_err(e: serde_json::Error) -> InteropError {
 }
 
 fn full_url(event: &ScanEvent, resource: &str) -> String {
-    super::urn_uuid(&Uuid::new_v5(&event.event_id, resource.as_bytes()))
+    super::urn_uuid(&Uuid::new_v5(&resource_key(event), resource.as_bytes()))
 }
 
 fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, InteropError> {
     let patient = patient_of(interop, event)?;
     let (device, implant) = build_device(interop, event, patient.as_ref())?;
-    let mut if_none_exist = String::with_capacity(80);
-    if_none_exist.push_str("identifier=");
-    if_none_exist.push_str(URI_SYSTEM);
-    if_none_exist.push('|');
-    if_none_exist.push_str(&super::urn_uuid(&event.event_id));
+    let key = super::urn_uuid(&resource_key(event));
+    let update = event.linked_scan.is_some();
     let device_url = full_url(event, "Device");
     let mut entry = Vec::with_capacity(2);
     entry.push(Entry {
         full_url: device_url.clone(),
         resource: Resource::Device(Box::new(device)),
-        request: Request {
-            method: "POST",
-            url: "Device",
-            if_none_exist: if_none_exist.clone(),
-        },
+        request: Request::for_resource("Device", &key, update),
     });
     if let Some(subject) = patient {
         let context = event.context.as_ref();
@@ -615,7 +651,7 @@ fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, 
             full_url: full_url(event, "Procedure"),
             resource: Resource::Procedure(Box::new(Procedure {
                 resource_type: "Procedure",
-                identifier: [event_identifier(event)],
+                identifier: [resource_identifier(event)],
                 status: "in-progress",
                 subject,
                 performed_date_time: rfc3339_millis::format(&event.scanned_at),
@@ -624,11 +660,7 @@ fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, 
                 focal_device,
                 used_reference,
             })),
-            request: Request {
-                method: "POST",
-                url: "Procedure",
-                if_none_exist,
-            },
+            request: Request::for_resource("Procedure", &key, update),
         });
     }
     Ok(Bundle {

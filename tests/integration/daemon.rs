@@ -333,6 +333,120 @@ async fn a_failed_wristband_clears_the_patient_in_the_daemon() {
     );
 }
 
+/// A two-symbol HIBC label through the real daemon with EPCIS and FHIR on: the secondary's
+/// EPCIS document declares the primary's event in error (the declaration carries the primary's
+/// own sequence number) and its FHIR Bundle updates the primary's Device. Every EPCIS event
+/// carries the sequence of its scan (renderings were once made before the outbox numbered the
+/// scan, so `s4s:sequence` was 0).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_two_symbol_hibc_label_is_one_device_downstream() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(
+        dir.path(),
+        "gw.toml",
+        &format!(
+            "[gateway]\nid = \"two-symbols\"\n[[source]]\nid = \"theatre-1\"\nkind = \"stdin\"\n\
+             [broker]\nembedded = true\nport = 0\n[interop]\nformats = [\"json\", \"epcis\", \"fhir\"]\n\
+             [outbox]\npath = \"{}\"\n",
+            dir.path().join("outbox").display()
+        ),
+    );
+    let mut child = bin()
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut log = StderrLog::of(&mut child);
+    let addr = embedded_broker(&mut log);
+    let mut sub = Subscriber::connect(
+        addr.port(),
+        "two-symbol-subscriber",
+        "scan4safety/v1/#",
+        false,
+        ProtocolVersion::V311,
+    )
+    .await;
+    // HIBC primary `+A99912345` (check character 7) and its secondary linked by that character,
+    // as a scanner sends them (Code 128/Code 39 without AIM identifiers).
+    let primary = "+A999123457";
+    let secondary = "+$$3271231LOT579";
+    assert_eq!(
+        gs1_gateway::interop::hibc::check_character(&primary[..primary.len() - 1]),
+        Ok('7')
+    );
+    assert_eq!(
+        gs1_gateway::interop::hibc::check_character(&secondary[..secondary.len() - 1]),
+        Ok('9')
+    );
+    let mut stdin = child.stdin.take().expect("stdin");
+    for line in [primary, secondary] {
+        writeln!(stdin, "{line}").expect("write");
+    }
+    stdin.flush().expect("flush");
+    let mut scans = Vec::new();
+    let mut epcis = Vec::new();
+    let mut fhir = Vec::new();
+    while scans.len() < 2 || epcis.len() < 2 || fhir.len() < 2 {
+        let msg = sub.next(Duration::from_secs(30)).await.unwrap_or_else(|| {
+            panic!(
+                "only {} scans, {} EPCIS, {} FHIR",
+                scans.len(),
+                epcis.len(),
+                fhir.len()
+            )
+        });
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&msg.payload) else {
+            continue;
+        };
+        if msg.topic.ends_with("/scan") {
+            scans.push(v);
+        } else if msg.topic.ends_with("/epcis") {
+            epcis.push(v);
+        } else if msg.topic.ends_with("/fhir") {
+            fhir.push(v);
+        }
+    }
+    drop(stdin);
+    let status = wait_exit(&mut child, Duration::from_secs(60));
+    assert!(status.success(), "exit status {status}");
+    scans.sort_by_key(|v| v["sequence"].as_u64());
+    epcis.sort_by_key(|v| v["epcisBody"]["eventList"].as_array().map(Vec::len));
+    let (first, second) = (&scans[0], &scans[1]);
+    assert_eq!(second["linked_scan"], first["event_id"], "{second}");
+    let first_id = format!("urn:uuid:{}", first["event_id"].as_str().unwrap());
+    let second_id = format!("urn:uuid:{}", second["event_id"].as_str().unwrap());
+    // The primary's own document, then the secondary's with the declaration.
+    let own = &epcis[0]["epcisBody"]["eventList"][0];
+    assert_eq!(own["eventID"], first_id.as_str());
+    assert_eq!(own["s4s:sequence"], first["sequence"], "{own}");
+    let events = epcis[1]["epcisBody"]["eventList"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{:#}", epcis[1]);
+    assert_eq!(events[0]["eventID"], first_id.as_str());
+    assert_eq!(events[0]["s4s:sequence"], first["sequence"]);
+    assert_eq!(
+        events[0]["errorDeclaration"]["correctiveEventIDs"],
+        serde_json::json!([second_id])
+    );
+    assert_eq!(events[1]["eventID"], second_id.as_str());
+    assert_eq!(events[1]["s4s:sequence"], second["sequence"]);
+    // FHIR: one Device, created by the primary and updated by the secondary.
+    let device_request = |b: &serde_json::Value| b["entry"][0]["request"].clone();
+    let requests: Vec<_> = fhir.iter().map(device_request).collect();
+    assert!(
+        requests.iter().any(|r| r["method"] == "POST"),
+        "{requests:?}"
+    );
+    assert!(
+        requests.iter().any(|r| r["method"] == "PUT"
+            && r["url"] == format!("Device?identifier=urn:ietf:rfc:3986|{first_id}").as_str()),
+        "{requests:?}"
+    );
+}
+
 /// The subscribe line the built-in default prints works as printed (run by a shell, with only
 /// `-W 30` added so that it ends): the real `mosquitto_sub` receives the scan.
 #[cfg(feature = "mosquitto-tests")]

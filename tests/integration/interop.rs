@@ -1219,3 +1219,103 @@ fn unlinked_hibc_secondary_has_no_epcis_or_fhir_rendering() {
         );
     }
 }
+
+/// Issue 23 §6: a label printed as two symbols (HIBC primary, then its secondary) is one
+/// product in EPCIS and FHIR. Both scans go through the real per-scan stage; the second one's
+/// EPCIS document declares the first one's event in error with the second as its correction,
+/// and its FHIR Bundle updates the first one's Device and Procedure instead of adding new ones.
+#[test]
+fn a_two_symbol_label_is_one_product_in_epcis_and_fhir() {
+    use gs1_gateway::event::{
+        AlertConfig, ContextConfig, ContextTracker, EventBuilder, Privacy, PrivacyConfig,
+        Processor, PseudonymKey,
+    };
+    use gs1_gateway::source::RawScan;
+    let key = PseudonymKey::from_bytes(&[7u8; 32], Path::new("k")).unwrap();
+    let privacy = Privacy::with_key(&PrivacyConfig::default(), Some(key)).unwrap();
+    let mut p = Processor::new(
+        EventBuilder::new("gw", privacy),
+        ContextTracker::new("gw", &ContextConfig::default()).unwrap(),
+        &AlertConfig::default(),
+    );
+    let scan = |symbology: &str, data: &str, secs: i64| RawScan {
+        source_id: "theatre-1".into(),
+        kind: SourceKind::Serial,
+        received_at: CREATED + time::Duration::seconds(secs),
+        data: data.as_bytes().to_vec(),
+        symbology: Some(symbology.to_owned()),
+    };
+    p.process(&scan("]d2", &format!("8018{}", patient_gsrn()), 0));
+    let primary = hibc_with_check("+A99912345");
+    let check = primary.chars().last().unwrap();
+    let secondary = hibc_with_check(&format!("+$$3271231LOT5{check}"));
+    let first = p.process(&scan("]C0", &primary, 1));
+    let second = p.process(&scan("]C0", &secondary, 3));
+    assert_eq!(second.event.linked_scan, Some(first.event.event_id));
+    let superseded = second
+        .superseded
+        .as_ref()
+        .expect("the primary is superseded");
+
+    let interop = InteropConfig {
+        formats: vec![Format::Json, Format::Epcis, Format::Fhir],
+        ..InteropConfig::default()
+    }
+    .validate()
+    .unwrap();
+    let first_id = format!("urn:uuid:{}", first.event.event_id);
+    let second_id = format!("urn:uuid:{}", second.event.event_id);
+
+    // EPCIS: the primary's event again, declared in error, then the whole product.
+    let mut out = Vec::new();
+    interop
+        .render_superseding(
+            Format::Epcis,
+            &second.event,
+            Some(superseded),
+            CREATED,
+            &mut out,
+        )
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out).unwrap();
+    assert_valid_epcis(&doc);
+    let events = doc["epcisBody"]["eventList"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{doc:#}");
+    assert_eq!(events[0]["eventID"], first_id.as_str());
+    let declaration = &events[0]["errorDeclaration"];
+    assert_eq!(declaration["reason"], "incorrect_data");
+    assert_eq!(declaration["correctiveEventIDs"], json!([second_id]));
+    assert_eq!(events[1]["eventID"], second_id.as_str());
+    assert_eq!(events[1]["errorDeclaration"], Value::Null);
+    assert!(events[1].to_string().contains("LOT5") && !events[0].to_string().contains("LOT5"));
+    // Without the superseded scan (e.g. after a restart) the document is the product alone.
+    let alone = render(&interop, Format::Epcis, &second.event).unwrap();
+    assert_eq!(alone["epcisBody"]["eventList"].as_array().unwrap().len(), 1);
+
+    // FHIR: the primary creates Device and Procedure; the secondary updates the same ones.
+    let bundle_of = |e: &ScanEvent| render(&interop, Format::Fhir, e).unwrap();
+    let (b1, b2) = (bundle_of(&first.event), bundle_of(&second.event));
+    assert_valid_fhir(&b1);
+    assert_valid_fhir(&b2);
+    let e1 = b1["entry"].as_array().unwrap();
+    let e2 = b2["entry"].as_array().unwrap();
+    assert_eq!(e1.len(), 2, "Device and Procedure: {b1:#}");
+    assert_eq!(e2.len(), 2, "{b2:#}");
+    for (a, b) in e1.iter().zip(e2) {
+        let kind = a["resource"]["resourceType"].as_str().unwrap();
+        assert_eq!(a["request"]["method"], "POST");
+        assert_eq!(b["request"]["method"], "PUT");
+        assert_eq!(
+            b["request"]["url"],
+            format!("{kind}?identifier=urn:ietf:rfc:3986|{first_id}").as_str()
+        );
+        assert_eq!(b["request"]["ifNoneExist"], Value::Null);
+        assert_eq!(a["fullUrl"], b["fullUrl"]);
+        assert_eq!(a["resource"]["identifier"], b["resource"]["identifier"]);
+        assert_eq!(b["resource"]["identifier"][0]["value"], first_id.as_str());
+    }
+    assert_eq!(e1[0]["resource"]["lotNumber"], Value::Null);
+    assert_eq!(e2[0]["resource"]["lotNumber"], "LOT5");
+    assert_eq!(e2[0]["resource"]["expirationDate"], "2027-12-31");
+    assert_eq!(b2["identifier"]["value"], second_id.as_str());
+}
