@@ -1,5 +1,6 @@
-//! `gs1-gateway listen`: the technician's bench test. Opens one scanner source, prints each scan
-//! as one JSON line (the `parse` result plus source and receive time) and publishes nothing.
+//! `gs1-gateway listen`: the technician's bench test. Opens one scanner source, runs each scan
+//! through the daemon's per-scan stage and prints it as one JSON line (source, receive time,
+//! the `parse` view, then kind, HIBC view and alerts); it stores and publishes nothing.
 //! Connection changes and rejected frames go to standard error; it keeps running through unplug
 //! and replug until Ctrl+C (or, for `--stdin`, the end of input).
 
@@ -7,7 +8,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use gs1_gateway::gs1::{self, ParseOptions};
+use gs1_gateway::event::{
+    Alert, AlertConfig, ContextConfig, ContextTracker, EventBuilder, EventError, HibcInfo, Privacy,
+    PrivacyConfig, Processor, PseudonymKey, ScanKind, WithheldRaw,
+};
 use gs1_gateway::source::framing::Terminator;
 use gs1_gateway::source::keymap::Layout;
 use gs1_gateway::source::{
@@ -66,84 +70,80 @@ struct ElementOut<'a> {
     value: &'a str,
 }
 
-/// Why a scan is not valid GS1 (the `parse` error).
-#[derive(Serialize)]
-struct ErrorOut<'a> {
-    kind: &'a str,
-    message: &'a str,
-    ai: Option<&'a str>,
-    span: Option<(usize, usize)>,
-}
-
-/// One output line, fields in the documented order.
+/// One output line, fields in the documented order: the `parse` view first, then what the
+/// per-scan stage adds (kind, HIBC view, alerts, withheld data).
 #[derive(Serialize)]
 struct ScanLine<'a> {
     source: &'a str,
     received_at: String,
     symbology: Option<&'a str>,
-    raw: String,
+    raw: &'a str,
     ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     elements: Option<Vec<ElementOut<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    hri: Option<String>,
+    hri: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     warnings: Option<&'a [String]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<ErrorOut<'a>>,
+    error: Option<&'a EventError>,
+    kind: ScanKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hibc: Option<&'a HibcInfo>,
+    #[serde(skip_serializing_if = "<[Alert]>::is_empty")]
+    alerts: &'a [Alert],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw_withheld: Option<&'a WithheldRaw>,
 }
 
-/// Writes one scan as a JSON line: source, time, symbology, raw data, then the `parse` result.
-pub fn write_scan(
-    out: &mut impl Write,
-    scan: &RawScan,
-    options: &ParseOptions,
-) -> anyhow::Result<()> {
-    let mut input = Vec::with_capacity(scan.data.len() + 3);
-    if let Some(sym) = &scan.symbology {
-        input.extend_from_slice(sym.as_bytes());
-    }
-    input.extend_from_slice(&scan.data);
-    let parsed = gs1::parse(&input, options);
-    let mut line = ScanLine {
+/// The per-scan stage `listen` runs: the daemon's [`Processor`] with the default settings
+/// (privacy, expiry alerts in Europe/London, no recall list, no context groups) and a key made
+/// for this run only, so a wristband is withheld exactly as `run` would withhold it.
+fn processor() -> anyhow::Result<Processor> {
+    let mut random = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut random))
+        .context("reading /dev/urandom for this run's pseudonym key")?;
+    let key = PseudonymKey::from_bytes(&random, std::path::Path::new("(this run's key)"))?;
+    let privacy = Privacy::with_key(&PrivacyConfig::default(), Some(key))
+        .context("setting up the privacy stage")?;
+    Ok(Processor::new(
+        EventBuilder::new("listen", privacy),
+        ContextTracker::new("listen", &ContextConfig::default())
+            .context("setting up the context stage")?,
+        &AlertConfig::default(),
+    ))
+}
+
+/// Writes one scan as a JSON line, as the daemon reads it: source, time, symbology, raw data
+/// (withheld like the daemon's when it may hold patient data), then the result.
+pub fn write_scan(out: &mut impl Write, scan: &RawScan, processor: &mut Processor) -> anyhow::Result<()> {
+    let processed = processor.process(scan);
+    let event = &processed.event;
+    let line = ScanLine {
         source: &scan.source_id,
         received_at: scan.received_at.format(&Rfc3339).unwrap_or_default(),
-        symbology: scan.symbology.as_deref(),
-        raw: String::from_utf8_lossy(&scan.data).into_owned(),
-        ok: parsed.is_ok(),
-        elements: None,
-        hri: None,
-        warnings: None,
-        error: None,
+        symbology: event.symbology.as_deref(),
+        raw: &event.raw,
+        ok: event.valid,
+        elements: event.valid.then(|| {
+            event
+                .elements
+                .iter()
+                .map(|e| ElementOut {
+                    ai: &e.ai,
+                    value: &e.value,
+                })
+                .collect()
+        }),
+        hri: event.hri.as_deref(),
+        warnings: (event.valid || !event.warnings.is_empty()).then_some(&event.warnings[..]),
+        error: event.error.as_ref(),
+        kind: event.kind,
+        hibc: event.hibc.as_ref(),
+        alerts: &event.alerts,
+        raw_withheld: event.raw_withheld.as_ref(),
     };
-    match &parsed {
-        Ok(msg) => {
-            line.elements = Some(
-                msg.elements
-                    .iter()
-                    .map(|e| ElementOut {
-                        ai: &e.ai,
-                        value: &e.value,
-                    })
-                    .collect(),
-            );
-            line.hri = Some(
-                msg.elements
-                    .iter()
-                    .map(|e| format!("({}){}", e.ai, e.value))
-                    .collect(),
-            );
-            line.warnings = Some(&msg.warnings);
-        }
-        Err(e) => {
-            line.error = Some(ErrorOut {
-                kind: &e.kind,
-                message: &e.message,
-                ai: e.ai.as_deref(),
-                span: e.span,
-            });
-        }
-    }
     // As an io::Error, so a closed stdout (`listen | head`) ends quietly in main.
     serde_json::to_writer(&mut *out, &line).map_err(std::io::Error::from)?;
     out.write_all(b"\n")?;
@@ -164,7 +164,7 @@ async fn listen(config: SourceConfig) -> anyhow::Result<ExitCode> {
     let (tx, mut rx) = tokio::sync::mpsc::channel(source::DEFAULT_CHANNEL_CAPACITY);
     let cancel = CancellationToken::new();
     let task = tokio::spawn(source::run(config, tx, cancel.clone()));
-    let options = ParseOptions::default();
+    let mut processor = processor()?;
     let stdout = std::io::stdout();
     loop {
         let event = tokio::select! {
@@ -180,7 +180,7 @@ async fn listen(config: SourceConfig) -> anyhow::Result<ExitCode> {
         match event {
             SourceEvent::Scan(scan) => {
                 let mut out = stdout.lock();
-                write_scan(&mut out, &scan, &options)?;
+                write_scan(&mut out, &scan, &mut processor)?;
                 out.flush()?;
             }
             SourceEvent::Status { source_id, status } => match status {

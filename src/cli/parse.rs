@@ -1,13 +1,19 @@
 //! `gs1-gateway parse`: one JSON object per input, one per line, in input order.
 //!
-//! Exit status: 0 when every input is valid GS1 data, 1 when any is not, 2 on usage errors
-//! (returned as `Err`, which `main` maps to 2). A closed stdout (`| head`) ends quietly.
+//! Data that is not GS1 but looks like HIBC LIC (starts with `+`) is read as HIBC, by the same
+//! rule as `run` and `listen` ([`hibc::read_non_gs1`]): `"ok": true` with a `hibc` view, or the
+//! HIBC error (`"kind": "hibc"`).
+//!
+//! Exit status: 0 when every input is valid GS1 (or HIBC) data, 1 when any is not, 2 on usage
+//! errors (returned as `Err`, which `main` maps to 2). A closed stdout (`| head`) ends quietly.
 
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use gs1_gateway::event::{hibc_expiry_day, hibc_view, HibcInfo};
 use gs1_gateway::gs1::{self, Gs1Message, ParseError, ParseOptions};
+use gs1_gateway::interop::hibc::{self, HibcData};
 
 use super::ParseArgs;
 
@@ -120,11 +126,96 @@ fn write_result(
             write_ok(out, bufs, stem);
             true
         }
-        Err(e) => {
-            write_err(out, &e);
-            false
-        }
+        // Not GS1: read as HIBC LIC by the same rule as `run` and `listen`.
+        Err(e) => match std::str::from_utf8(data).ok().and_then(hibc::read_non_gs1) {
+            Some(Ok(h)) => {
+                write_hibc(out, data, &h);
+                true
+            }
+            Some(Err(he)) => {
+                let e = ParseError {
+                    kind: "hibc".into(),
+                    message: he.to_string(),
+                    ai: None,
+                    span: None,
+                    ..e
+                };
+                write_err(out, &e);
+                false
+            }
+            None => {
+                write_err(out, &e);
+                false
+            }
+        },
     }
+}
+
+/// A valid HIBC LIC code: `ok`, no GS1 elements, the HIBC human-readable form, the `hibc` view
+/// and the lot, serial, expiry, manufacture date and quantity as `run` publishes them.
+fn write_hibc(out: &mut Vec<u8>, data: &[u8], h: &HibcData) {
+    let (info, warnings) = hibc_view(h);
+    let text = String::from_utf8_lossy(data);
+    let printed = text
+        .trim_end_matches(['\r', '\n'])
+        .trim_start_matches(|c| c != '+' && c != '*');
+    let hri = if printed.starts_with('*') {
+        printed.to_owned()
+    } else {
+        format!("*{printed}*")
+    };
+    let symbology = match data {
+        [b']', a, b, ..] if a.is_ascii_alphabetic() && b.is_ascii_alphanumeric() => {
+            std::str::from_utf8(&data[..3]).ok()
+        }
+        _ => None,
+    };
+    let view = HibcOut {
+        ok: true,
+        symbology,
+        elements: [],
+        hri,
+        digital_link: None,
+        kind: if h.primary.is_some() { "product" } else { "unknown" },
+        hibc: info,
+        batch: h.lot.as_deref(),
+        serial: h.serial.as_deref(),
+        expiry: hibc_expiry_day(h).map(|d| d.to_string()),
+        production_date: h.manufactured.map(|d| d.to_string()),
+        quantity: h.quantity,
+        warnings,
+    };
+    // `{"input":…` is already written: continue the object with the view's fields.
+    match serde_json::to_vec(&view) {
+        Ok(v) if v.len() > 2 => {
+            out.push(b',');
+            out.extend_from_slice(&v[1..]);
+            out.push(b'\n');
+        }
+        _ => out.extend_from_slice(b",\"ok\":true}\n"),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct HibcOut<'a> {
+    ok: bool,
+    symbology: Option<&'a str>,
+    elements: [(); 0],
+    hri: String,
+    digital_link: Option<&'a str>,
+    kind: &'static str,
+    hibc: HibcInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serial: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiry: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    production_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quantity: Option<u32>,
+    warnings: Vec<String>,
 }
 
 fn write_ok(out: &mut Vec<u8>, bufs: &mut Buffers, stem: &str) {

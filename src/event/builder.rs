@@ -200,7 +200,7 @@ impl EventBuilder {
             Err(err) => {
                 // Not GS1: an HIBC LIC code is the other product code found in theatres. Only
                 // data that starts like HIBC is tried, so a broken GS1 scan keeps its GS1 error.
-                match hibc::looks_like_hibc(&event.raw).then(|| hibc::parse_scan(&event.raw)) {
+                match hibc::read_non_gs1(&event.raw) {
                     Some(Ok(h)) => fill_hibc(&mut event, &h),
                     Some(Err(e)) => {
                         self.fill_invalid(&mut event, err);
@@ -599,16 +599,8 @@ fn remove_element(raw: &mut String, loc: &Located) {
 /// HIBC carries no patient data, so there is nothing for the privacy stage to do.
 fn fill_hibc(event: &mut ScanEvent, h: &HibcData) {
     event.valid = true;
-    if h.upper_cased {
-        event
-            .warnings
-            .push("HIBC data arrived in lower case (Caps Lock?) and was read as upper case".into());
-    }
-    for f in &h.unknown_fields {
-        event.warnings.push(format!(
-            "HIBC supplemental field {f:?} not interpreted (known: 14D, 16D, S)"
-        ));
-    }
+    let (info, warnings) = hibc_view(h);
+    event.warnings.extend(warnings);
     event.batch.clone_from(&h.lot);
     event.serial.clone_from(&h.serial);
     event.quantity = h.quantity.map(u64::from);
@@ -624,6 +616,28 @@ fn fill_hibc(event: &mut ScanEvent, h: &HibcData) {
     } else {
         format!("*{data}*")
     });
+    event.kind = if h.primary.is_some() {
+        ScanKind::Product
+    } else {
+        ScanKind::Unknown
+    };
+    event.hibc = Some(info);
+}
+
+/// What a valid HIBC code says, as every command shows it: the event's `hibc` view and the
+/// warnings about the code (lower case read as upper case, supplemental fields not
+/// interpreted, a secondary code without its primary).
+pub fn hibc_view(h: &HibcData) -> (HibcInfo, Vec<String>) {
+    let mut warnings = Vec::new();
+    if h.upper_cased {
+        warnings
+            .push("HIBC data arrived in lower case (Caps Lock?) and was read as upper case".into());
+    }
+    for f in &h.unknown_fields {
+        warnings.push(format!(
+            "HIBC supplemental field {f:?} not interpreted (known: 14D, 16D, S)"
+        ));
+    }
     let mut info = HibcInfo {
         structure: match h.structure {
             HibcStructure::Primary => "primary",
@@ -646,16 +660,17 @@ fn fill_hibc(event: &mut ScanEvent, h: &HibcData) {
             info.product = Some(p.product.clone());
             info.unit_of_measure = Some(p.unit_of_measure);
             info.device_identifier = Some(p.device_identifier());
-            event.kind = ScanKind::Product;
         }
-        None => {
-            event.kind = ScanKind::Unknown;
-            event.warnings.push(
-                "HIBC secondary code without its primary: the product is not identified (scan the primary code just before it on the same scanner)".to_owned(),
-            );
-        }
+        None => warnings.push(
+            "HIBC secondary code without its primary: the product is not identified (scan the primary code just before it on the same scanner)".to_owned(),
+        ),
     }
-    event.hibc = Some(info);
+    (info, warnings)
+}
+
+/// The last day an HIBC expiry covers (the top-level `expiry` of an HIBC scan).
+pub fn hibc_expiry_day(h: &HibcData) -> Option<time::Date> {
+    h.expiry.map(|d| last_day(&d))
 }
 
 /// The last day an HIBC expiry covers: a product is usable through its expiry month or hour.

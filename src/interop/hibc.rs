@@ -184,6 +184,13 @@ fn strip_transport(raw: &str) -> &str {
     }
 }
 
+/// The rule every reader of scans applies (`run`, `listen`, `parse`): data that is not GS1 is
+/// read as HIBC LIC when it looks like HIBC ([`looks_like_hibc`]); `None` when it does not, so
+/// a broken GS1 scan keeps its GS1 error.
+pub fn read_non_gs1(raw: &str) -> Option<Result<HibcData, HibcError>> {
+    looks_like_hibc(raw).then(|| parse_scan(raw))
+}
+
 /// Parses a scan's data as HIBC LIC: as [`parse`], after removing an AIM symbology identifier
 /// and a trailing line ending that the scanner may have sent.
 pub fn parse_scan(raw: &str) -> Result<HibcData, HibcError> {

@@ -688,7 +688,10 @@ fn listen_stdin_prints_one_json_line_per_scan() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"]d201095060001343521726123110ABC123\\x1d21S1\r\nnot a barcode\n")
+        .write_all(
+            b"]d201095060001343521726123110ABC123\\x1d21S1\r\nnot a barcode\n\
+              +A999123457\n]d28018501234599900000182\n",
+        )
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
@@ -702,8 +705,9 @@ fn listen_stdin_prints_one_json_line_per_scan() {
         .filter(|l| !l.is_empty())
         .map(|l| serde_json::from_slice(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2);
+    assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["source"], "stdin");
+    assert_eq!(lines[0]["kind"], "product");
     assert_eq!(lines[0]["symbology"], "]d2");
     assert_eq!(
         lines[0]["raw"],
@@ -714,8 +718,47 @@ fn listen_stdin_prints_one_json_line_per_scan() {
     time::OffsetDateTime::parse(received, &time::format_description::well_known::Rfc3339).unwrap();
     assert_eq!(lines[1]["ok"], false);
     assert!(lines[1]["error"]["message"].is_string());
+    // HIBC is a product here as in `run` and `parse` (it was once `not_gs1` here).
+    assert_eq!(lines[2]["ok"], true, "{}", lines[2]);
+    assert_eq!(lines[2]["kind"], "product");
+    assert_eq!(lines[2]["hibc"]["device_identifier"], "A99912345");
+    // A wristband is read by the daemon's stage: its NHS number never reaches the screen.
+    assert_eq!(lines[3]["kind"], "patient", "{}", lines[3]);
+    let text = lines[3].to_string();
+    assert!(!text.contains("9990000018"), "{text}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("stdin: connected"), "{stderr}");
+}
+
+/// `parse` reads HIBC by the same rule as `run` and `listen`: a valid code is `ok` with its
+/// HIBC view (exit 0), a broken one gets the HIBC error (exit 1).
+#[test]
+fn parse_reads_hibc_like_run() {
+    let out = std::process::Command::new(bin())
+        .args(["parse", "+A999123457", "+$$3271231LOT579"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["kind"], "product");
+    assert_eq!(lines[0]["hibc"]["device_identifier"], "A99912345");
+    assert_eq!(lines[0]["hri"], "*+A999123457*");
+    assert_eq!(lines[1]["kind"], "unknown");
+    assert_eq!(lines[1]["batch"], "LOT5");
+    assert_eq!(lines[1]["expiry"], "2027-12-31");
+    let out = std::process::Command::new(bin())
+        .args(["parse", "+A99912345X"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["error"]["kind"], "hibc");
 }
 
 #[test]
