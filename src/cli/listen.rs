@@ -117,7 +117,11 @@ fn processor() -> anyhow::Result<Processor> {
 
 /// Writes one scan as a JSON line, as the daemon reads it: source, time, symbology, raw data
 /// (withheld like the daemon's when it may hold patient data), then the result.
-pub fn write_scan(out: &mut impl Write, scan: &RawScan, processor: &mut Processor) -> anyhow::Result<()> {
+pub fn write_scan(
+    out: &mut impl Write,
+    scan: &RawScan,
+    processor: &mut Processor,
+) -> anyhow::Result<()> {
     let processed = processor.process(scan);
     let event = &processed.event;
     let line = ScanLine {

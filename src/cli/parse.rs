@@ -176,7 +176,11 @@ fn write_hibc(out: &mut Vec<u8>, data: &[u8], h: &HibcData) {
         elements: [],
         hri,
         digital_link: None,
-        kind: if h.primary.is_some() { "product" } else { "unknown" },
+        kind: if h.primary.is_some() {
+            "product"
+        } else {
+            "unknown"
+        },
         hibc: info,
         batch: h.lot.as_deref(),
         serial: h.serial.as_deref(),

@@ -8,6 +8,9 @@
 //!   data as printed), `carrierAIDC` = base64 of the raw data read, `entryType` `barcode`;
 //!   `lotNumber`, `serialNumber`, `expirationDate`, `manufactureDate` (HIBC `16D`);
 //!   `Device.location` = the context location by GLN; alerts (expired, recalled) as `note`.
+//! - Each alert is also a `DetectedIssue` (coded: [`ALERT_CODE_SYSTEM`] + the alert kind;
+//!   `severity` `high` for critical alerts, `moderate` for warnings; `implicated` = the Device,
+//!   `patient` = the patient in context), so an EPR can act on it without reading free text.
 //! - With a patient in context: a `Procedure` (status `in-progress`: the gateway sees a product
 //!   used during care, the EPR owns the procedure's life cycle) whose `subject` is the patient,
 //!   `performer.actor` the member of staff by GSRN, `location` the place by GLN, and either
@@ -36,7 +39,7 @@ use super::epcis::{check_key, check_text, patient_ref, PatientRef};
 use super::hibc::{self, HibcData};
 use super::{kind_name, Interop, InteropError};
 use crate::event::HibcInfo;
-use crate::event::{rfc3339_millis, ContextRef, ScanEvent, ScanKind};
+use crate::event::{rfc3339_millis, AlertKind, AlertSeverity, ContextRef, ScanEvent, ScanKind};
 
 /// `Device.udiCarrier.issuer` for GS1 device identifiers.
 pub const ISSUER_GS1: &str = "http://hl7.org/fhir/NamingSystem/gs1-di";
@@ -55,13 +58,13 @@ pub const URI_SYSTEM: &str = "urn:ietf:rfc:3986";
 
 const FHIR_KINDS: &str = "only product scans (GS1 or HIBC) have one; patient, staff and location scans are context on them";
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct Identifier<'a> {
     system: &'a str,
     value: String,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct Reference<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     reference: Option<String>,
@@ -216,6 +219,41 @@ impl Request {
 enum Resource<'a> {
     Device(Box<Device<'a>>),
     Procedure(Box<Procedure<'a>>),
+    DetectedIssue(Box<DetectedIssue<'a>>),
+}
+
+/// An alert as coded data an EPR can act on: what (`code`, our alert kind), how bad
+/// (`severity`), about whom (`patient`) and which device (`implicated`).
+#[derive(Serialize)]
+struct DetectedIssue<'a> {
+    #[serde(rename = "resourceType")]
+    resource_type: &'static str,
+    identifier: [Identifier<'a>; 1],
+    status: &'static str,
+    code: CodeableConcept,
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    patient: Option<Reference<'a>>,
+    #[serde(rename = "identifiedDateTime")]
+    identified_date_time: String,
+    implicated: [Reference<'a>; 1],
+    detail: &'a str,
+}
+
+/// The code system of `DetectedIssue.code`: the gateway's alert kinds (`expired`, `recalled`,
+/// `patient_mismatch`, `expiring`, `recall_possible`, `recall_check_unavailable`). HL7's
+/// detected-issue value set (v3 ActCode) has no code for an expired or recalled device.
+pub const ALERT_CODE_SYSTEM: &str = "urn:gs1-gateway:alert-kind";
+
+fn alert_display(kind: AlertKind) -> &'static str {
+    match kind {
+        AlertKind::Expired => "Expired product",
+        AlertKind::Expiring => "Product expiring soon",
+        AlertKind::Recalled => "Recalled product",
+        AlertKind::PatientMismatch => "Product labelled for another patient",
+        AlertKind::RecallPossible => "Recalls active for other batches of this product",
+        AlertKind::RecallCheckUnavailable => "Not checked against recalls",
+    }
 }
 
 #[derive(Serialize)]
@@ -609,7 +647,8 @@ fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, 
     let key = super::urn_uuid(&resource_key(event));
     let update = event.linked_scan.is_some();
     let device_url = full_url(event, "Device");
-    let mut entry = Vec::with_capacity(2);
+    let mut entry = Vec::with_capacity(2 + event.alerts.len());
+    let issues = detected_issues(event, patient.as_ref(), &device_url);
     entry.push(Entry {
         full_url: device_url.clone(),
         resource: Resource::Device(Box::new(device)),
@@ -663,6 +702,7 @@ fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, 
             request: Request::for_resource("Procedure", &key, update),
         });
     }
+    entry.extend(issues);
     Ok(Bundle {
         resource_type: "Bundle",
         identifier: event_identifier(event),
@@ -670,6 +710,60 @@ fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, 
         timestamp: rfc3339_millis::format(&event.scanned_at),
         entry,
     })
+}
+
+/// One `DetectedIssue` per alert of the scan, implicating its Device (and naming the patient
+/// in context): critical alerts (expired, recalled, patient mismatch) `high`, warnings
+/// `moderate`. Created once per scan and alert kind (`ifNoneExist`).
+fn detected_issues<'a>(
+    event: &'a ScanEvent,
+    patient: Option<&Reference<'a>>,
+    device_url: &str,
+) -> Vec<Entry<'a>> {
+    event
+        .alerts
+        .iter()
+        .map(|a| {
+            let name = format!("DetectedIssue/{}", a.kind.as_str());
+            let id = super::urn_uuid(&Uuid::new_v5(&event.event_id, name.as_bytes()));
+            let mut query = String::with_capacity(80);
+            query.push_str("identifier=");
+            query.push_str(URI_SYSTEM);
+            query.push('|');
+            query.push_str(&id);
+            Entry {
+                full_url: id.clone(),
+                resource: Resource::DetectedIssue(Box::new(DetectedIssue {
+                    resource_type: "DetectedIssue",
+                    identifier: [Identifier {
+                        system: URI_SYSTEM,
+                        value: id,
+                    }],
+                    status: "final",
+                    code: CodeableConcept {
+                        coding: [Coding {
+                            system: ALERT_CODE_SYSTEM,
+                            code: a.kind.as_str(),
+                            display: alert_display(a.kind),
+                        }],
+                    },
+                    severity: match a.severity {
+                        AlertSeverity::Critical => "high",
+                        AlertSeverity::Warning => "moderate",
+                    },
+                    patient: patient.cloned(),
+                    identified_date_time: rfc3339_millis::format(&event.scanned_at),
+                    implicated: [Reference::to(device_url)],
+                    detail: &a.message,
+                })),
+                request: Request {
+                    method: "POST",
+                    url: "DetectedIssue".to_owned(),
+                    if_none_exist: Some(query),
+                },
+            }
+        })
+        .collect()
 }
 
 /// The transaction `Bundle` for a product scan, as JSON bytes.

@@ -1319,3 +1319,53 @@ fn a_two_symbol_label_is_one_product_in_epcis_and_fhir() {
     assert_eq!(e2[0]["resource"]["expirationDate"], "2027-12-31");
     assert_eq!(b2["identifier"]["value"], second_id.as_str());
 }
+
+/// Issue 23 §6: alerts are coded data in FHIR, not only `Device.note` text: one
+/// `DetectedIssue` per alert, coded with its kind, `high` for a critical alert and `moderate`
+/// for a warning, implicating the scan's Device and naming the patient in context.
+#[test]
+fn alerts_are_detected_issues_implicating_the_device_and_patient() {
+    let (_, event, interop) = cases()
+        .into_iter()
+        .find(|c| c.0 == "product-recalled")
+        .expect("case");
+    let bundle = render(&interop, Format::Fhir, &event).unwrap();
+    assert_valid_fhir(&bundle);
+    let entries = bundle["entry"].as_array().unwrap();
+    let device_url = entries
+        .iter()
+        .find(|e| e["resource"]["resourceType"] == "Device")
+        .map(|e| e["fullUrl"].clone())
+        .unwrap();
+    let procedure_subject = entries
+        .iter()
+        .find(|e| e["resource"]["resourceType"] == "Procedure")
+        .map(|e| e["resource"]["subject"].clone())
+        .unwrap();
+    let issues: Vec<&Value> = entries
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "DetectedIssue")
+        .collect();
+    assert_eq!(issues.len(), 2, "{bundle:#}");
+    let by_code = |code: &str| {
+        *issues
+            .iter()
+            .find(|i| i["code"]["coding"][0]["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} issue"))
+    };
+    let recalled = by_code("recalled");
+    assert_eq!(
+        recalled["code"]["coding"][0]["system"],
+        fhir::ALERT_CODE_SYSTEM
+    );
+    assert_eq!(recalled["severity"], "high");
+    assert_eq!(recalled["status"], "final");
+    assert_eq!(recalled["implicated"][0]["reference"], device_url);
+    assert_eq!(recalled["patient"], procedure_subject);
+    assert!(recalled["detail"].as_str().unwrap().contains("recall list"));
+    assert_eq!(by_code("expiring")["severity"], "moderate");
+    // A product with no alert has none.
+    let clean = render(&Interop::default(), Format::Fhir, &product(1, None)).unwrap();
+    assert!(!clean.to_string().contains("DetectedIssue"));
+}

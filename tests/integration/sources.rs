@@ -738,7 +738,12 @@ fn parse_reads_hibc_like_run() {
         .args(["parse", "+A999123457", "+$$3271231LOT579"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let lines: Vec<serde_json::Value> = out
         .stdout
         .split(|&b| b == b'\n')
