@@ -101,6 +101,8 @@ pub struct Metrics {
     pub outbox_rejected: Counter,
     /// 1 while connected to the MQTT broker.
     pub broker_connected: Gauge<i64, AtomicI64>,
+    /// 1 while the kernel reports the clock synchronised to a time source.
+    pub clock_synchronised: Gauge<i64, AtomicI64>,
     /// Publishes acknowledged by the broker.
     pub published: Counter,
     /// Time from outbox commit to broker acknowledgement.
@@ -123,6 +125,7 @@ impl Metrics {
             outbox_oldest_age_seconds: Gauge::default(),
             outbox_rejected: Counter::default(),
             broker_connected: Gauge::default(),
+            clock_synchronised: Gauge::default(),
             published: Counter::default(),
             publish_latency_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 16)),
         };
@@ -182,6 +185,11 @@ impl Metrics {
             "broker_connected",
             "1 while connected to the MQTT broker",
             m.broker_connected.clone(),
+        );
+        r.register(
+            "clock_synchronised",
+            "1 while the kernel reports the clock synchronised to a time source (adjtimex)",
+            m.clock_synchronised.clone(),
         );
         r.register(
             "published",

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::clock::ClockSync;
 use crate::event::RecallStatus;
 use uuid::Uuid;
 
@@ -82,8 +83,15 @@ pub struct Status {
     /// The recall lists (absent when none is configured).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recalls: Option<RecallStatus>,
+    /// The kernel's clock synchronisation state (absent until first read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<ClockSync>,
     /// Why the gateway is not healthy (empty when it is).
     pub problems: Vec<String>,
+    /// What needs attention but does not stop the gateway recording scans correctly: a clock
+    /// that is not synchronised (every event then carries a warning too).
+    #[serde(default)]
+    pub warnings: Vec<String>,
     /// True when every source and the broker are fine.
     pub healthy: bool,
 }
@@ -180,7 +188,12 @@ impl Health {
         self.with(|s| s.recalls = recalls)
     }
 
-    /// A snapshot with `healthy`/`problems` filled in.
+    /// Records the kernel's clock synchronisation state.
+    pub fn clock(&self, clock: ClockSync) {
+        self.with(|s| s.clock = Some(clock))
+    }
+
+    /// A snapshot with `healthy`/`problems`/`warnings` filled in.
     pub fn status(&self) -> Status {
         self.with(|s| {
             let mut snapshot = s.clone();
@@ -207,6 +220,12 @@ impl Health {
             }
             snapshot.healthy = problems.is_empty();
             snapshot.problems = problems;
+            snapshot.warnings = match &snapshot.clock {
+                Some(c) if !c.synchronised => {
+                    vec![format!("the clock is not synchronised: {}", c.detail)]
+                }
+                _ => Vec::new(),
+            };
             snapshot
         })
     }

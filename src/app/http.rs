@@ -82,6 +82,7 @@ async fn healthz(State(ep): State<Arc<Endpoint>>) -> impl IntoResponse {
         Json(serde_json::json!({
             "healthy": status.healthy,
             "problems": status.problems,
+            "warnings": status.warnings,
         })),
     )
 }

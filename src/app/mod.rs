@@ -12,6 +12,7 @@
 //! replay finished) the same drain runs and the gateway exits, so `producer | gs1-gateway run`
 //! works in scripts.
 
+pub mod clock;
 pub mod health;
 pub mod http;
 pub mod notify;
@@ -244,6 +245,7 @@ pub async fn run(
         recall_inbox,
         interop: Arc::new(settings.interop),
         first_symbols: Default::default(),
+        clock_synchronised: None,
         context_expiry: settings.context_expiry,
         outbox: outbox.clone(),
         metrics: metrics.clone(),

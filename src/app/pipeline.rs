@@ -95,6 +95,8 @@ pub struct Pipeline {
     /// The sequence numbers of first symbols of two-symbol labels, for the EPCIS error
     /// declaration their second symbol makes.
     pub first_symbols: FirstSymbols,
+    /// The clock state last read (`None` before the first read), to log changes only.
+    pub clock_synchronised: Option<bool>,
     /// MQTT 5 message expiry of context messages (they go stale).
     pub context_expiry: std::time::Duration,
     /// The durable outbox.
@@ -141,6 +143,7 @@ impl Pipeline {
         recall_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut recall_inbox = self.recall_inbox.take();
         self.recalls_changed();
+        self.check_clock();
         loop {
             tokio::select! {
                 biased;
@@ -170,6 +173,7 @@ impl Pipeline {
                     if self.recalls.poll_file() {
                         self.recalls_changed();
                     }
+                    self.check_clock();
                     self.expire_context().await;
                 }
             }
@@ -217,6 +221,37 @@ impl Pipeline {
         let configured = status.file.is_some() || status.mqtt.is_some() || !list.is_empty();
         self.health.recalls(configured.then_some(status));
         self.processor.set_recall_list(list);
+    }
+
+    /// Reads the kernel's clock synchronisation state into the processor (a warning on every
+    /// scan while it is not synchronised), `/healthz`/`/status` and the metrics; logs changes.
+    fn check_clock(&mut self) {
+        let clock = match crate::app::clock::kernel_clock_sync() {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::debug!(error = %e, "adjtimex failed: clock state unknown");
+                return;
+            }
+        };
+        let was = self.clock_synchronised.replace(clock.synchronised);
+        if was != Some(clock.synchronised) {
+            if clock.synchronised {
+                tracing::info!(
+                    max_error_ms = clock.max_error_ms,
+                    "the clock is synchronised"
+                );
+            } else {
+                tracing::warn!(
+                    "the clock is not synchronised: {}; every scan carries a clock_unsynchronised warning until it is",
+                    clock.detail
+                );
+            }
+        }
+        self.processor.set_clock_synchronised(clock.synchronised);
+        self.metrics
+            .clock_synchronised
+            .set(i64::from(clock.synchronised));
+        self.health.clock(clock);
     }
 
     /// Publishes context time-outs even when nobody scans.

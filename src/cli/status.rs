@@ -89,6 +89,9 @@ fn render(s: &Status) -> String {
     for p in &s.problems {
         out.push_str(&format!("  ! {p}\n"));
     }
+    for w in &s.warnings {
+        out.push_str(&format!("  ~ {w}\n"));
+    }
     out.push_str(&format!(
         "broker   {} {}\n",
         s.broker.url,

@@ -37,6 +37,10 @@ use super::{
 pub const RECALL_CHECK_UNAVAILABLE_WARNING: &str =
     "recall_check_unavailable: no recall list could be loaded; this product was not checked against recalls";
 
+/// The warning on every scan while the box's clock is not synchronised to a time source
+/// ([`Processor::set_clock_synchronised`]).
+pub const CLOCK_UNSYNCHRONISED_WARNING: &str = "clock_unsynchronised: the gateway's clock is not synchronised to a time source; the scan time and the expiry checks depend on it";
+
 /// Everything one scan produces, for the outbox and the publisher.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Processed {
@@ -93,6 +97,7 @@ pub struct Processor {
     /// Per scanner, the last product scan a second symbol could complete (see
     /// [`Processed::superseded`]), as published.
     completable: HashMap<String, ScanEvent>,
+    clock_unsynchronised: bool,
     input: Vec<u8>,
 }
 
@@ -118,6 +123,7 @@ impl Processor {
             hibc: HibcLinker::new(),
             labels: SplitLabelLinker::default(),
             completable: HashMap::new(),
+            clock_unsynchronised: false,
             input: Vec::new(),
         }
     }
@@ -131,12 +137,19 @@ impl Processor {
         self.parse_options = new.parse_options;
         self.builder = new.builder;
         self.alerts = new.alerts;
+        // The clock state is not configuration: keep what the last check found.
         self.context.carry_over(old_context)
     }
 
     /// Replaces the recall list (file reload or MQTT payload).
     pub fn set_recall_list(&mut self, list: impl Into<Arc<RecallList>>) {
         self.recalls = list.into();
+    }
+
+    /// Whether the box's clock is synchronised (the daemon reads the kernel's state): while it
+    /// is not, every scan carries [`CLOCK_UNSYNCHRONISED_WARNING`].
+    pub fn set_clock_synchronised(&mut self, synchronised: bool) {
+        self.clock_unsynchronised = !synchronised;
     }
 
     /// The recall list in force.
@@ -283,6 +296,9 @@ impl Processor {
             (Err(e), false) => Some(e.kind.clone()),
             _ => None,
         };
+        if self.clock_unsynchronised {
+            event.warnings.push(CLOCK_UNSYNCHRONISED_WARNING.to_owned());
+        }
         let (superseded, first_symbol) = self.supersede(&event);
         Processed {
             event,
@@ -806,6 +822,26 @@ mod tests {
         );
         let again = p.process(&at("]C11727120610LOT1", T0));
         assert_eq!(again.superseded, None);
+    }
+
+    /// Issue 23 §7: while the clock is not synchronised every scan says so; once it is, none.
+    #[test]
+    fn an_unsynchronised_clock_is_a_warning_on_every_scan() {
+        let mut p = processor();
+        let has = |out: &Processed| {
+            out.event
+                .warnings
+                .iter()
+                .any(|w| w == CLOCK_UNSYNCHRONISED_WARNING)
+        };
+        assert!(!has(&p.process(&at(PRODUCT, T0))));
+        p.set_clock_synchronised(false);
+        for data in [PRODUCT, "not a barcode", "]C10109506000134352"] {
+            let out = p.process(&at(data, T0));
+            assert!(has(&out), "{data}: {:?}", out.event.warnings);
+        }
+        p.set_clock_synchronised(true);
+        assert!(!has(&p.process(&at(PRODUCT, T0))));
     }
 
     #[test]

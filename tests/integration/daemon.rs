@@ -417,6 +417,17 @@ async fn a_two_symbol_hibc_label_is_one_device_downstream() {
     epcis.sort_by_key(|v| v["epcisBody"]["eventList"].as_array().map(Vec::len));
     let (first, second) = (&scans[0], &scans[1]);
     assert_eq!(second["linked_scan"], first["event_id"], "{second}");
+    // Every event says when the box's clock is not synchronised, and only then.
+    let kernel = gs1_gateway::app::clock::kernel_clock_sync().expect("adjtimex");
+    for scan in &scans {
+        assert_eq!(
+            scan["warnings"]
+                .to_string()
+                .contains("clock_unsynchronised"),
+            !kernel.synchronised,
+            "{kernel:?}: {scan}"
+        );
+    }
     let first_id = format!("urn:uuid:{}", first["event_id"].as_str().unwrap());
     let second_id = format!("urn:uuid:{}", second["event_id"].as_str().unwrap());
     // The primary's own document, then the secondary's with the declaration.
@@ -972,6 +983,27 @@ fn metrics_health_and_status_endpoint() {
         metric_value(&metrics, "gs1_gateway_publish_latency_seconds_count")
             .is_some_and(|n| n >= 2.0),
         "{metrics}"
+    );
+    // The clock: what the kernel says, in the metric, `/status` and (when unsynchronised) the
+    // `/healthz` warnings — which never make it unhealthy.
+    let kernel = gs1_gateway::app::clock::kernel_clock_sync().expect("adjtimex");
+    assert_eq!(
+        metric_value(&metrics, "gs1_gateway_clock_synchronised"),
+        Some(if kernel.synchronised { 1.0 } else { 0.0 }),
+        "{kernel:?}"
+    );
+    let (code, body) = http_get(port, "/status").expect("/status");
+    assert_eq!(code, 200);
+    let status: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(
+        status["clock"]["synchronised"], kernel.synchronised,
+        "{status}"
+    );
+    let (_, body) = http_get(port, "/healthz").expect("/healthz");
+    assert_eq!(
+        body.contains("the clock is not synchronised"),
+        !kernel.synchronised,
+        "{body}"
     );
     // Every metric the README lists is exported.
     let readme = std::fs::read_to_string(manifest("README.md")).expect("README");
