@@ -60,7 +60,10 @@ pub fn kernel_clock_sync() -> std::io::Result<ClockSync> {
     if state < 0 {
         return Err(std::io::Error::last_os_error());
     }
-    Ok(classify(state, tx.status, i64::from(tx.maxerror)))
+    // `c_long` is i32 on 32-bit ARM boxes, i64 here.
+    #[allow(clippy::useless_conversion)]
+    let max_error_us = i64::from(tx.maxerror);
+    Ok(classify(state, tx.status, max_error_us))
 }
 
 #[cfg(test)]
