@@ -239,8 +239,10 @@ pub async fn run(
         .as_ref()
         .map(|_| config.outbox.path.join(MQTT_RECALL_CACHE));
     let recalls = RecallLists::load(config.alerts.recall_list.as_deref(), mqtt_recall_cache);
+    let mut processor = settings.processor;
+    restore_state(&outbox, &mut processor);
     let pipeline = Pipeline {
-        processor: settings.processor,
+        processor,
         recalls,
         recall_inbox,
         interop: Arc::new(settings.interop),
@@ -362,8 +364,14 @@ impl Components {
         }
         let privacy = Privacy::from_config(&privacy_config, credentials.as_deref())
             .map_err(|e| setup("[privacy]", &e))?;
+        let implants = &config.interop.implants;
         let context = ContextTracker::new(gateway_id.clone(), &config.context)
-            .map_err(|e| setup("[context]", &e))?;
+            .map_err(|e| setup("[context]", &e))?
+            .with_implants(crate::event::ImplantMatcher::new(
+                implants.gtins.iter().cloned(),
+                implants.gtin_prefixes.iter().cloned(),
+                implants.hibc_device_identifiers.iter().cloned(),
+            ));
         let alerts: &AlertConfig = &config.alerts;
         Ok(Components {
             processor: Processor::with_parse_options(
@@ -393,6 +401,33 @@ impl Components {
             context_expiry: context_expiry(config),
             echo: config.stdout.echo,
         }
+    }
+}
+
+/// Brings back the point-of-care context and the serial uses saved beside the outbox, so a
+/// restart or a crash in the middle of an operation keeps the patient. What cannot be read is
+/// reported and ignored: starting with no context is safe, refusing to start is not.
+fn restore_state(outbox: &Outbox, processor: &mut Processor) {
+    let entries = match outbox.read_state() {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::error!(error = %e, "the saved state could not be read; starting with no point-of-care context");
+            return;
+        }
+    };
+    let report = processor.restore_state(
+        entries.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
+        time::OffsetDateTime::now_utc(),
+    );
+    for e in &report.errors {
+        tracing::error!("{e}");
+    }
+    if report.contexts > 0 || report.serial_uses > 0 {
+        tracing::info!(
+            contexts = report.contexts,
+            serial_uses = report.serial_uses,
+            "point-of-care context and serial uses restored"
+        );
     }
 }
 

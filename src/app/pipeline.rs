@@ -254,9 +254,26 @@ impl Pipeline {
         self.health.clock(clock);
     }
 
-    /// Publishes context time-outs even when nobody scans.
+    /// Persists state changed by a scan or a time-out beside the outbox.
+    async fn put_state(&self, state: Vec<crate::event::StateWrite>) {
+        if state.is_empty() {
+            return;
+        }
+        let writes = state.into_iter().map(|w| (w.key, w.value)).collect();
+        if let Err(e) = self.outbox.put_state(writes).await {
+            tracing::error!(error = %e, "point-of-care state not saved");
+        }
+    }
+
+    /// Publishes context time-outs even when nobody scans; forgets old serial uses.
     async fn expire_context(&mut self) {
-        let changes = self.processor.tick(OffsetDateTime::now_utc());
+        let now = OffsetDateTime::now_utc();
+        let mut state = self.processor.prune_state(now);
+        let changes = self.processor.tick(now);
+        if !changes.is_empty() {
+            state.push(self.processor.context_state());
+        }
+        self.put_state(state).await;
         if changes.is_empty() {
             return;
         }
@@ -286,6 +303,7 @@ impl Pipeline {
                     context_changes,
                     superseded,
                     first_symbol: processed_first_symbol,
+                    state,
                     ..
                 } = processed;
                 let interop = Arc::clone(&self.interop);
@@ -321,6 +339,8 @@ impl Pipeline {
                         )
                     })
                     .await;
+                // Queued right behind the scan: committed in its group commit (or the next).
+                self.put_state(state).await;
                 let pending = Pending {
                     scanner_id: scan.source_id,
                     kind: event.kind,

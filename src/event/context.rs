@@ -29,6 +29,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::builder::new_event_id;
+use super::rules::{
+    apply_rules, FixedLocation, ImplantMatcher, Requirement, RuleSet, SerialRegistry, SerialReuse,
+    StateWrite, DEFAULT_SERIAL_RETENTION, SERIAL_STATE_PREFIX,
+};
 use super::scan_event::rfc3339_millis;
 use super::{ContextRef, ScanContext, ScanEvent, ScanKind};
 
@@ -59,6 +63,23 @@ pub struct ContextConfig {
     /// has a context of its own.
     #[serde(rename = "group")]
     pub groups: Vec<ContextGroupConfig>,
+    /// A product scanned with no patient in context raises `missing_patient`: `false`, `true`
+    /// (a warning), `"warning"` or `"critical"` ([`super::rules`]).
+    pub require_patient: Requirement,
+    /// A product scanned with no member of staff in context raises `missing_staff`.
+    pub require_staff: Requirement,
+    /// A product scanned with no location in context (and none configured) raises
+    /// `missing_location`.
+    pub require_location: Requirement,
+    /// The location used when none was scanned, as printed under a location label:
+    /// `"(414)5012345000009"` or with `(254)…`. Usually set per group (a theatre's GLN).
+    pub location: Option<String>,
+    /// `serial_reused` (critical) for a serialised product used with a second patient:
+    /// `"implants"` (default: products in `[interop.implants]`), `"all"` or `"off"`.
+    pub serial_reuse: SerialReuse,
+    /// How long a serialised product's use is remembered (`"400days"`).
+    #[serde(with = "humantime_duration")]
+    pub serial_retention: Duration,
 }
 
 /// `[[context.group]]`: scanners sharing one point-of-care context.
@@ -78,6 +99,21 @@ pub struct ContextGroupConfig {
     /// Overrides `context.location_timeout` for this group.
     #[serde(default, with = "humantime_duration_opt")]
     pub location_timeout: Option<Duration>,
+    /// Overrides `context.require_patient` for this group.
+    #[serde(default)]
+    pub require_patient: Option<Requirement>,
+    /// Overrides `context.require_staff` for this group.
+    #[serde(default)]
+    pub require_staff: Option<Requirement>,
+    /// Overrides `context.require_location` for this group.
+    #[serde(default)]
+    pub require_location: Option<Requirement>,
+    /// The group's place (a theatre's or bay's GLN), used when no location was scanned.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Overrides `context.serial_reuse` for this group.
+    #[serde(default)]
+    pub serial_reuse: Option<SerialReuse>,
 }
 
 impl Default for ContextConfig {
@@ -89,6 +125,12 @@ impl Default for ContextConfig {
             refresh_on_use: false,
             location_change_clears_patient: true,
             groups: Vec::new(),
+            require_patient: Requirement::Off,
+            require_staff: Requirement::Off,
+            require_location: Requirement::Off,
+            location: None,
+            serial_reuse: SerialReuse::Implants,
+            serial_retention: DEFAULT_SERIAL_RETENTION,
         }
     }
 }
@@ -112,6 +154,14 @@ pub enum ContextConfigError {
     /// A group without scanners.
     #[error("context group {0:?} lists no scanners")]
     EmptyGroup(String),
+    /// A `location` that is not a GLN element string.
+    #[error("context {field}: {reason}")]
+    BadLocation {
+        /// `location` or `group "theatre-3" location`.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A scanner in two groups.
     #[error("scanner {scanner:?} is in context groups {first:?} and {second:?}; it can be in one")]
     ScannerInTwoGroups {
@@ -122,6 +172,20 @@ pub enum ContextConfigError {
         /// The second group.
         second: String,
     },
+}
+
+/// The key of the persisted point-of-care context (see [`ContextTracker::restore_state`]).
+pub const CONTEXT_STATE_KEY: &str = "context";
+
+/// What [`ContextTracker::restore_state`] brought back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RestoreReport {
+    /// Contexts (groups, ungrouped scanners) restored.
+    pub contexts: usize,
+    /// Serial uses restored (within the retention).
+    pub serial_uses: usize,
+    /// What could not be read, ignored.
+    pub errors: Vec<String>,
 }
 
 /// One of the three context slots.
@@ -206,13 +270,14 @@ impl ContextChange {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Slot {
     value: ContextRef,
+    #[serde(with = "time::serde::rfc3339")]
     last_seen: OffsetDateTime,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct GroupState {
     patient: Option<Slot>,
     staff: Option<Slot>,
@@ -275,6 +340,12 @@ pub struct ContextTracker {
     location_change_clears_patient: bool,
     /// Keyed by group name, or `scanner:<id>` for ungrouped scanners.
     states: HashMap<String, GroupState>,
+    /// The rules of ungrouped scanners.
+    rules: RuleSet,
+    /// The rules of each group.
+    group_rules: HashMap<String, RuleSet>,
+    implants: ImplantMatcher,
+    serials: SerialRegistry,
 }
 
 impl ContextTracker {
@@ -295,6 +366,20 @@ impl ContextTracker {
             staff: nonzero(config.staff_timeout, "staff_timeout".into())?,
             location: nonzero(config.location_timeout, "location_timeout".into())?,
         };
+        let location = |text: &Option<String>, field: String| {
+            text.as_deref()
+                .map(FixedLocation::parse)
+                .transpose()
+                .map_err(|reason| ContextConfigError::BadLocation { field, reason })
+        };
+        let rules = RuleSet {
+            require_patient: config.require_patient,
+            require_staff: config.require_staff,
+            require_location: config.require_location,
+            location: location(&config.location, "location".into())?,
+            serial_reuse: config.serial_reuse,
+        };
+        let mut group_rules = HashMap::new();
         let mut group_timeouts = HashMap::new();
         let mut scanner_group: HashMap<String, String> = HashMap::new();
         let mut names = HashSet::new();
@@ -324,6 +409,19 @@ impl ContextTracker {
                 )?,
             };
             group_timeouts.insert(g.name.clone(), t);
+            group_rules.insert(
+                g.name.clone(),
+                RuleSet {
+                    require_patient: g.require_patient.unwrap_or(rules.require_patient),
+                    require_staff: g.require_staff.unwrap_or(rules.require_staff),
+                    require_location: g.require_location.unwrap_or(rules.require_location),
+                    location: match location(&g.location, field("location"))? {
+                        Some(l) => Some(l),
+                        None => rules.location.clone(),
+                    },
+                    serial_reuse: g.serial_reuse.unwrap_or(rules.serial_reuse),
+                },
+            );
             for s in &g.scanners {
                 if let Some(first) = scanner_group.insert(s.clone(), g.name.clone()) {
                     return Err(ContextConfigError::ScannerInTwoGroups {
@@ -342,7 +440,81 @@ impl ContextTracker {
             refresh_on_use: config.refresh_on_use,
             location_change_clears_patient: config.location_change_clears_patient,
             states: HashMap::new(),
+            rules,
+            group_rules,
+            implants: ImplantMatcher::default(),
+            serials: SerialRegistry::new(nonzero(
+                config.serial_retention,
+                "serial_retention".into(),
+            )?),
         })
+    }
+
+    /// Which products are implants, for `serial_reuse = "implants"` (from `[interop.implants]`).
+    pub fn with_implants(mut self, implants: ImplantMatcher) -> Self {
+        self.implants = implants;
+        self
+    }
+
+    /// Applies the rules of the scan's context ([`super::rules`]) to a product scan that
+    /// already carries its context; returns the state to persist.
+    pub fn apply_rules(&mut self, event: &mut ScanEvent) -> Vec<StateWrite> {
+        let rules = self
+            .scanner_group
+            .get(&event.scanner_id)
+            .and_then(|g| self.group_rules.get(g))
+            .unwrap_or(&self.rules);
+        apply_rules(rules, &self.implants, &mut self.serials, event)
+    }
+
+    /// The point-of-care context to persist (every group's slots, with their times), as JSON.
+    pub fn state_snapshot(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.states).unwrap_or_default()
+    }
+
+    /// Restores persisted state (after a restart or a crash): the context snapshot under
+    /// [`CONTEXT_STATE_KEY`] and the serial uses under [`SERIAL_STATE_PREFIX`]. Time-outs
+    /// still apply from the original scan times (the next scan or tick expires what is due).
+    /// Returns what could not be read (reported and ignored: a fresh context is safe).
+    pub fn restore_state<'a>(
+        &mut self,
+        entries: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+        now: OffsetDateTime,
+    ) -> RestoreReport {
+        let mut report = RestoreReport::default();
+        for (key, value) in entries {
+            if key == CONTEXT_STATE_KEY {
+                match serde_json::from_slice::<HashMap<String, GroupState>>(value) {
+                    Ok(states) => {
+                        for (k, st) in states {
+                            let still_valid = match k.strip_prefix("scanner:") {
+                                Some(scanner) => !self.scanner_group.contains_key(scanner),
+                                None => self.group_timeouts.contains_key(&k),
+                            };
+                            if still_valid {
+                                self.states.insert(k, st);
+                                report.contexts += 1;
+                            }
+                        }
+                    }
+                    Err(e) => report.errors.push(format!(
+                        "the saved point-of-care context is unreadable ({e}); starting with none"
+                    )),
+                }
+            } else if let Some(serial) = key.strip_prefix(SERIAL_STATE_PREFIX) {
+                match self.serials.restore(serial, value, now) {
+                    Ok(true) => report.serial_uses += 1,
+                    Ok(false) => {}
+                    Err(e) => report.errors.push(e),
+                }
+            }
+        }
+        report
+    }
+
+    /// Forgets serial uses older than the retention; returns the deletions to persist.
+    pub fn prune_serials(&mut self, now: OffsetDateTime) -> Vec<StateWrite> {
+        self.serials.prune(now)
     }
 
     /// Takes over the live contexts of `old` (the tracker of the configuration being replaced),
@@ -351,6 +523,10 @@ impl ContextTracker {
     /// contexts were dropped because their group or scanner is no longer configured that way.
     pub fn carry_over(&mut self, old: ContextTracker) -> usize {
         let mut dropped = 0;
+        // Serial uses are facts about products, not configuration: they carry over whole.
+        let retention = self.serials.retention();
+        self.serials = old.serials;
+        self.serials.set_retention(retention);
         for (key, state) in old.states {
             let still_valid = match key.strip_prefix("scanner:") {
                 Some(scanner) => !self.scanner_group.contains_key(scanner),
@@ -363,6 +539,11 @@ impl ContextTracker {
             }
         }
         dropped
+    }
+
+    /// Whether a product scan restarts the context's time-outs (`refresh_on_use`).
+    pub fn refreshes_on_use(&self) -> bool {
+        self.refresh_on_use
     }
 
     /// The context group a scanner belongs to.

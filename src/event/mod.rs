@@ -24,6 +24,7 @@ pub mod missing_gs;
 pub mod privacy;
 mod processor;
 mod recalls;
+pub mod rules;
 mod scan_event;
 
 #[cfg(test)]
@@ -43,4 +44,5 @@ pub use privacy::{
 };
 pub use processor::*;
 pub use recalls::*;
+pub use rules::{ImplantMatcher, Requirement, SerialReuse, StateWrite};
 pub use scan_event::*;

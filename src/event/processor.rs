@@ -29,7 +29,7 @@ use super::missing_gs::{alternative_reading, AlternativeReading};
 
 use super::{
     link_hibc_secondary, AlertChecker, AlertConfig, AlertEvent, AlertKind, AlertSeverity,
-    ContextChange, ContextTracker, EventBuilder, RecallList, ScanContext, ScanEvent,
+    ContextChange, ContextTracker, EventBuilder, RecallList, ScanContext, ScanEvent, StateWrite,
 };
 
 /// The warning on every product scan while no recall list could be loaded (with the
@@ -63,6 +63,9 @@ pub struct Processed {
     /// This scan may be the first symbol of a label printed as two: a second symbol scanned
     /// next on the same scanner would supersede it.
     pub first_symbol: bool,
+    /// State to persist with the scan's records (the point-of-care context, serial uses), so
+    /// a restart or a crash forgets nothing.
+    pub state: Vec<StateWrite>,
 }
 
 impl Processed {
@@ -280,7 +283,23 @@ impl Processor {
         };
         if let Some(alert) = patient_mismatch(&event) {
             event.alerts.push(alert);
-            event.alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
+        }
+        let mut state = self.context.apply_rules(&mut event);
+        event.alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
+        // The context is persisted whenever it may have changed (a restart keeps the patient).
+        if !context_changes.is_empty()
+            || (event.valid
+                && matches!(
+                    event.kind,
+                    super::ScanKind::Patient | super::ScanKind::Staff | super::ScanKind::Location
+                ))
+            || (self.context.refreshes_on_use()
+                && matches!(
+                    event.kind,
+                    super::ScanKind::Product | super::ScanKind::Asset
+                ))
+        {
+            state.push(self.context_state());
         }
         // The builder guarded the event; what was added since is the alerts and the context.
         let privacy = self.builder.privacy();
@@ -308,6 +327,7 @@ impl Processor {
             ambiguous: false,
             superseded,
             first_symbol,
+            state,
         }
     }
 
@@ -339,6 +359,29 @@ impl Processor {
             self.builder.privacy().guard_context_change(c);
         }
         changes
+    }
+
+    /// The point-of-care context as persisted state.
+    pub fn context_state(&self) -> StateWrite {
+        StateWrite {
+            key: super::CONTEXT_STATE_KEY.to_owned(),
+            value: Some(self.context.state_snapshot()),
+        }
+    }
+
+    /// Restores persisted state (context, serial uses) at start-up; see
+    /// [`ContextTracker::restore_state`].
+    pub fn restore_state<'a>(
+        &mut self,
+        entries: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+        now: OffsetDateTime,
+    ) -> super::RestoreReport {
+        self.context.restore_state(entries, now)
+    }
+
+    /// Forgets serial uses older than their retention; returns the deletions to persist.
+    pub fn prune_state(&mut self, now: OffsetDateTime) -> Vec<StateWrite> {
+        self.context.prune_serials(now)
     }
 
     /// The live context of a scanner at `now`.

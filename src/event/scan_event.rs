@@ -142,6 +142,20 @@ pub enum AlertKind {
     /// valid row): the product was not checked against recalls.
     #[serde(rename = "recall_check_unavailable")]
     RecallCheckUnavailable,
+    /// A product was scanned with no patient in context where `require_patient` is set.
+    #[serde(rename = "missing_patient")]
+    MissingPatient,
+    /// A product was scanned with no member of staff in context where `require_staff` is set.
+    #[serde(rename = "missing_staff")]
+    MissingStaff,
+    /// A product was scanned with no location in context (and none configured) where
+    /// `require_location` is set.
+    #[serde(rename = "missing_location")]
+    MissingLocation,
+    /// A serialised product (GTIN or HIBC identifier + serial) already used with another
+    /// patient: one implant cannot go into two patients.
+    #[serde(rename = "serial_reused")]
+    SerialReused,
 }
 
 impl AlertKind {
@@ -155,6 +169,10 @@ impl AlertKind {
             AlertKind::PatientMismatch => "patient_mismatch",
             AlertKind::RecallPossible => "recall_possible",
             AlertKind::RecallCheckUnavailable => "recall_check_unavailable",
+            AlertKind::MissingPatient => "missing_patient",
+            AlertKind::MissingStaff => "missing_staff",
+            AlertKind::MissingLocation => "missing_location",
+            AlertKind::SerialReused => "serial_reused",
         }
     }
 }

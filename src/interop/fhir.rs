@@ -253,6 +253,10 @@ fn alert_display(kind: AlertKind) -> &'static str {
         AlertKind::PatientMismatch => "Product labelled for another patient",
         AlertKind::RecallPossible => "Recalls active for other batches of this product",
         AlertKind::RecallCheckUnavailable => "Not checked against recalls",
+        AlertKind::MissingPatient => "Product used with no patient identified",
+        AlertKind::MissingStaff => "Product used with no member of staff identified",
+        AlertKind::MissingLocation => "Product used with no location identified",
+        AlertKind::SerialReused => "Serialised product already used with another patient",
     }
 }
 

@@ -15,6 +15,9 @@ use super::{OutboxConfig, OutboxError, WhenFull};
 const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
 const DEAD: TableDefinition<u64, &[u8]> = TableDefinition::new("dead_letters");
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+/// Gateway state that must survive a restart (point-of-care context, serial uses), committed
+/// with the scans that changed it.
+const STATE: TableDefinition<&str, &[u8]> = TableDefinition::new("state");
 
 const NEXT_ID: &str = "next_id";
 const NEXT_SEQUENCE: &str = "next_sequence";
@@ -87,6 +90,9 @@ enum Request {
     },
     Sync {
         reply: oneshot::Sender<Result<(), OutboxError>>,
+    },
+    PutState {
+        writes: Vec<(String, Option<Vec<u8>>)>,
     },
 }
 
@@ -167,6 +173,7 @@ impl Outbox {
             let v = {
                 let _ = wtx.open_table(EVENTS)?;
                 let _ = wtx.open_table(DEAD)?;
+                let _ = wtx.open_table(STATE)?;
                 let meta = wtx.open_table(META)?;
                 let get = |k| -> Result<u64, OutboxError> {
                     Ok(meta.get(k)?.map(|v| v.value()).unwrap_or(0))
@@ -279,6 +286,34 @@ impl Outbox {
             .await
             .map_err(|_| OutboxError::Closed)?;
         rx.await.map_err(|_| OutboxError::Closed)?
+    }
+
+    /// Stores (or, with `None`, deletes) gateway state under `key`s, in the same group commit
+    /// as the appends queued just before it: state changed by a scan is durable with it, or
+    /// at the latest in the next commit. Does not wait.
+    pub async fn put_state(
+        &self,
+        writes: Vec<(String, Option<Vec<u8>>)>,
+    ) -> Result<(), OutboxError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        self.tx
+            .send_async(Request::PutState { writes })
+            .await
+            .map_err(|_| OutboxError::Closed)
+    }
+
+    /// Every stored state entry, by key.
+    pub fn read_state(&self) -> Result<Vec<(String, Vec<u8>)>, OutboxError> {
+        let rtx = self.shared.db.begin_read()?;
+        let table = rtx.open_table(STATE)?;
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            let (k, v) = entry?;
+            out.push((k.value().to_owned(), v.value().to_vec()));
+        }
+        Ok(out)
     }
 
     /// Waits until everything queued before this call is committed.
@@ -515,6 +550,7 @@ impl Writer {
             let mut events = wtx.open_table(EVENTS)?;
             let mut dead = wtx.open_table(DEAD)?;
             let mut meta = wtx.open_table(META)?;
+            let mut state = wtx.open_table(STATE)?;
             // Housekeeping first, so the age limit frees room before appends are judged.
             if let Some(max_age) = self.max_age {
                 let cutoff = now_us().saturating_sub(max_age.as_micros() as u64);
@@ -579,6 +615,19 @@ impl Writer {
                         outcomes.push(Outcome::Unit(reply, Ok(())));
                     }
                     Request::Sync { reply } => outcomes.push(Outcome::Unit(reply, Ok(()))),
+                    Request::PutState { writes } => {
+                        for (key, value) in writes {
+                            match value {
+                                Some(v) => {
+                                    state.insert(key.as_str(), v.as_slice())?;
+                                }
+                                None => {
+                                    state.remove(key.as_str())?;
+                                }
+                            }
+                        }
+                        outcomes.push(Outcome::None);
+                    }
                 }
             }
             meta.insert(NEXT_ID, self.next_id)?;
