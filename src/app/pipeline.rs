@@ -317,10 +317,12 @@ impl Pipeline {
                     self.first_symbols
                         .remember(&event.scanner_id, event.event_id)
                 });
-                // Submitted in scan order (sequence numbers follow it), committed as a group.
+                // Submitted in scan order (sequence numbers follow it), committed as a group,
+                // with the state the scan changed in the same transaction.
+                let writes: Vec<_> = state.into_iter().map(|w| (w.key, w.value)).collect();
                 let append = self
                     .outbox
-                    .submit(move |sequence| {
+                    .submit_with_state(move |sequence| {
                         if let Some(slot) = first_symbol {
                             slot.store(sequence, Ordering::Relaxed);
                         }
@@ -329,18 +331,17 @@ impl Pipeline {
                             s.sequence = slot.map_or(0, |a| a.load(Ordering::Relaxed));
                             s
                         });
-                        messages(
+                        let records = messages(
                             to_store,
                             sequence,
                             alerts,
                             context_changes,
                             |event| renderings(&interop, event, superseded.as_ref()),
                             context_expiry,
-                        )
+                        );
+                        (records, writes)
                     })
                     .await;
-                // Queued right behind the scan: committed in its group commit (or the next).
-                self.put_state(state).await;
                 let pending = Pending {
                     scanner_id: scan.source_id,
                     kind: event.kind,

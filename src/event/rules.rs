@@ -474,3 +474,268 @@ fn alert(event: &ScanEvent, kind: AlertKind, severity: AlertSeverity, message: S
         reference: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::event::test_support::patient_gsrn;
+    use crate::event::{
+        AlertConfig, ContextConfig, ContextTracker, EventBuilder, Privacy, PrivacyConfig,
+        Processed, Processor, PseudonymKey,
+    };
+    use crate::source::{RawScan, SourceKind};
+
+    const T0: OffsetDateTime = datetime!(2026-11-26 10:00 UTC);
+    /// An implant: GTIN 09506000134352, serial IMP1.
+    const IMPLANT: &str = "]d2010950600013435221IMP1";
+
+    fn processor_with(toml_text: &str) -> Processor {
+        let config: ContextConfig = toml::from_str(toml_text).expect("context config");
+        let key = PseudonymKey::from_bytes(&[7u8; 32], Path::new("k")).unwrap();
+        let privacy = Privacy::with_key(&PrivacyConfig::default(), Some(key)).unwrap();
+        let tracker = ContextTracker::new("gw", &config)
+            .expect("valid")
+            .with_implants(ImplantMatcher::new(
+                ["09506000134352".to_owned()],
+                [],
+                ["A99912345".to_owned()],
+            ));
+        Processor::new(
+            EventBuilder::new("gw", privacy),
+            tracker,
+            &AlertConfig::default(),
+        )
+    }
+
+    fn scan_on(scanner: &str, data: &str, secs: i64) -> RawScan {
+        let (symbology, data) = crate::source::framing::split_aim(data.as_bytes());
+        RawScan {
+            source_id: scanner.into(),
+            kind: SourceKind::Serial,
+            received_at: T0 + time::Duration::seconds(secs),
+            data: data.to_vec(),
+            symbology: symbology.map(str::to_owned),
+        }
+    }
+
+    fn band(nhs: &str) -> String {
+        format!("]d28018{}", patient_gsrn("5012345", nhs, false))
+    }
+
+    fn kinds(p: &Processed) -> Vec<(AlertKind, AlertSeverity)> {
+        p.event
+            .alerts
+            .iter()
+            .map(|a| (a.kind, a.severity))
+            .collect()
+    }
+
+    #[test]
+    fn requirements_read_from_toml() {
+        for (text, want) in [
+            ("false", Requirement::Off),
+            ("true", Requirement::Warning),
+            ("\"warning\"", Requirement::Warning),
+            ("\"critical\"", Requirement::Critical),
+            ("\"off\"", Requirement::Off),
+        ] {
+            let c: ContextConfig = toml::from_str(&format!("require_patient = {text}")).unwrap();
+            assert_eq!(c.require_patient, want, "{text}");
+        }
+        let err = toml::from_str::<ContextConfig>("require_patient = \"loud\"").unwrap_err();
+        assert!(err.to_string().contains("\"critical\""), "{err}");
+        for (text, want) in [
+            ("\"implants\"", SerialReuse::Implants),
+            ("\"all\"", SerialReuse::All),
+            ("false", SerialReuse::Off),
+        ] {
+            let c: ContextConfig = toml::from_str(&format!("serial_reuse = {text}")).unwrap();
+            assert_eq!(c.serial_reuse, want);
+        }
+        assert_eq!(ContextConfig::default().serial_reuse, SerialReuse::Implants);
+    }
+
+    /// Issue 13: a product before any patient, where the theatre requires one, is critical;
+    /// elsewhere (the default) nothing is raised; a warning-level rule does not deny the good read.
+    #[test]
+    fn a_product_with_no_patient_raises_missing_patient_where_required() {
+        let mut p = processor_with(
+            "require_staff = true\n[[group]]\nname = \"theatre-3\"\nscanners = [\"scrub\"]\n\
+             require_patient = \"critical\"\nlocation = \"(414)5012345000008(254)TH3\"\n",
+        );
+        let out = p.process(&scan_on("scrub", IMPLANT, 0));
+        assert_eq!(
+            kinds(&out),
+            [
+                (AlertKind::MissingPatient, AlertSeverity::Critical),
+                (AlertKind::MissingStaff, AlertSeverity::Warning)
+            ]
+        );
+        assert!(!out.good_read());
+        assert!(out.event.alerts[0].message.starts_with("MISSING PATIENT"));
+        // The group's configured location is the context location; no missing_location.
+        let location = out
+            .event
+            .context
+            .as_ref()
+            .unwrap()
+            .location
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            (location.id.as_str(), location.extension.as_deref()),
+            ("5012345000008", Some("TH3"))
+        );
+        assert_eq!(location.event_id, Uuid::nil());
+        // The alert records go out too.
+        assert_eq!(out.alerts.len(), 2);
+        // Another scanner, not in the group: only the global warning-level staff rule.
+        let out = p.process(&scan_on("ward", IMPLANT, 1));
+        assert_eq!(
+            kinds(&out),
+            [(AlertKind::MissingStaff, AlertSeverity::Warning)]
+        );
+        assert!(out.good_read());
+        // With a patient and a badge in the theatre: nothing.
+        p.process(&scan_on("scrub", &band("9990000018"), 2));
+        let badge = format!("]d28017{}", patient_gsrn("5012345", "0000000001", false));
+        p.process(&scan_on("scrub", &badge, 3));
+        let out = p.process(&scan_on("scrub", IMPLANT, 4));
+        assert_eq!(kinds(&out), [], "{:?}", out.event.context);
+        // Defaults: no rule at all.
+        let mut plain = processor_with("");
+        assert!(plain
+            .process(&scan_on("x", IMPLANT, 0))
+            .event
+            .alerts
+            .is_empty());
+    }
+
+    /// Issue 13: one serialised implant, two patients → critical `serial_reused`, naming the
+    /// first use; the same patient again is fine; reusable equipment (not an implant) is not
+    /// checked by default; the use survives a restart through the persisted state.
+    #[test]
+    fn a_serial_used_for_a_second_patient_is_critical_even_after_a_restart() {
+        let mut p = processor_with("");
+        p.process(&scan_on("bay-1", &band("9990000018"), 0));
+        let first = p.process(&scan_on("bay-1", IMPLANT, 1));
+        assert!(first.event.alerts.is_empty());
+        let saved: Vec<StateWrite> = first.state.clone();
+        assert!(
+            saved
+                .iter()
+                .any(|w| w.key == "serial/gtin/09506000134352/IMP1"),
+            "{saved:?}"
+        );
+        // The same patient again (a re-scan): nothing.
+        assert!(p
+            .process(&scan_on("bay-1", IMPLANT, 2))
+            .event
+            .alerts
+            .is_empty());
+        // A restart: a new processor restored from what was persisted.
+        let mut q = processor_with("");
+        let entries: Vec<(String, Vec<u8>)> = saved
+            .iter()
+            .filter_map(|w| w.value.clone().map(|v| (w.key.clone(), v)))
+            .collect();
+        let report = q.restore_state(entries.iter().map(|(k, v)| (k.as_str(), v.as_slice())), T0);
+        assert_eq!(report.serial_uses, 1, "{report:?}");
+        q.process(&scan_on("bay-2", &band("9434765919"), 60));
+        let second = q.process(&scan_on("bay-2", IMPLANT, 61));
+        assert_eq!(
+            kinds(&second),
+            [(AlertKind::SerialReused, AlertSeverity::Critical)]
+        );
+        assert!(!second.good_read());
+        let a = &second.event.alerts[0];
+        assert_eq!(a.reference, Some(first.event.event_id.to_string()));
+        assert!(a.message.contains("2026-11-26"), "{}", a.message);
+        // Not an implant: a reusable device with GTIN + serial is used on many patients.
+        let reusable = "]d20109506000134369" /* not an implant */;
+        let reusable = &format!("{reusable}21SCOPE1");
+        q.process(&scan_on("bay-2", reusable, 62));
+        q.process(&scan_on("bay-2", &band("9990000018"), 63));
+        assert!(q
+            .process(&scan_on("bay-2", reusable, 64))
+            .event
+            .alerts
+            .is_empty());
+        // Without a patient in context nothing is recorded or raised.
+        let mut r = processor_with("");
+        let out = r.process(&scan_on("x", IMPLANT, 0));
+        assert!(out
+            .state
+            .iter()
+            .all(|w| !w.key.starts_with(SERIAL_STATE_PREFIX)));
+    }
+
+    #[test]
+    fn serial_uses_expire_after_the_retention() {
+        let mut p = processor_with("serial_retention = \"1day\"");
+        p.process(&scan_on("bay-1", &band("9990000018"), 0));
+        p.process(&scan_on("bay-1", IMPLANT, 1));
+        let gone = p.prune_state(T0 + time::Duration::days(2));
+        assert_eq!(gone.len(), 1);
+        assert_eq!(gone[0].value, None);
+        p.process(&scan_on("bay-1", &band("9434765919"), 3 * 86_400));
+        let out = p.process(&scan_on("bay-1", IMPLANT, 3 * 86_400 + 1));
+        assert!(out.event.alerts.is_empty(), "{:?}", out.event.alerts);
+    }
+
+    /// Issue 13: a restart (or crash) keeps the patient, staff and location, with time-outs
+    /// still running from the original scan times; a corrupted state is reported and ignored.
+    #[test]
+    fn the_context_survives_a_restart_and_a_corrupt_state_is_ignored() {
+        let mut p = processor_with("patient_timeout = \"10min\"");
+        let set = p.process(&scan_on("bay-1", &band("9990000018"), 0));
+        let saved = set
+            .state
+            .iter()
+            .find(|w| w.key == crate::event::CONTEXT_STATE_KEY)
+            .and_then(|w| w.value.clone())
+            .expect("the context is saved with the wristband scan");
+        let mut q = processor_with("patient_timeout = \"10min\"");
+        let report = q.restore_state([(crate::event::CONTEXT_STATE_KEY, saved.as_slice())], T0);
+        assert_eq!((report.contexts, report.errors.len()), (1, 0));
+        let product = q.process(&scan_on("bay-1", IMPLANT, 60));
+        let patient = &product.event.context.as_ref().unwrap().patient;
+        assert_eq!(
+            patient.as_ref().map(|p| p.event_id),
+            Some(set.event.event_id)
+        );
+        // Still timed from the original scan: gone 10 min after it, not after the restart.
+        let late = q.process(&scan_on("bay-1", IMPLANT, 601));
+        assert!(late.event.context.as_ref().unwrap().patient.is_none());
+        // Corrupt: reported, fresh context.
+        let mut r = processor_with("");
+        let report = r.restore_state([(crate::event::CONTEXT_STATE_KEY, &b"{not json"[..])], T0);
+        assert_eq!(report.contexts, 0);
+        assert_eq!(report.errors.len(), 1);
+        assert!(r
+            .process(&scan_on("bay-1", IMPLANT, 0))
+            .event
+            .context
+            .unwrap()
+            .patient
+            .is_none());
+    }
+
+    #[test]
+    fn a_location_that_is_not_a_gln_is_refused() {
+        for bad in [
+            "(01)09506000134352",
+            "5012345000008",
+            "(414)5012345000009",
+            "(254)X",
+        ] {
+            let config: ContextConfig = toml::from_str(&format!("location = \"{bad}\"")).unwrap();
+            let err = ContextTracker::new("gw", &config).unwrap_err();
+            assert!(err.to_string().contains("location"), "{bad}: {err}");
+        }
+    }
+}

@@ -59,7 +59,7 @@ mod store;
 
 pub use config::{ByteSize, OutboxConfig, WhenFull};
 pub use record::{ContentType, DeadLetter, Message, MessageKind, StoredMessage};
-pub use store::{Outbox, OutboxStats, Receipt};
+pub use store::{Outbox, OutboxStats, Receipt, StateEntry};
 
 /// Errors of the outbox.
 #[derive(Debug, thiserror::Error)]

@@ -71,7 +71,10 @@ pub struct OutboxStats {
     pub commits: u64,
 }
 
-type BuildFn = Box<dyn FnOnce(u64) -> Vec<Message> + Send>;
+/// A state entry to store (`Some`) or delete (`None`) with an append.
+pub type StateEntry = (String, Option<Vec<u8>>);
+
+type BuildFn = Box<dyn FnOnce(u64) -> (Vec<Message>, Vec<StateEntry>) + Send>;
 
 enum Request {
     Append {
@@ -135,7 +138,7 @@ impl std::fmt::Debug for Outbox {
 /// An append request and the receiver of its commit.
 fn append_request<F>(build: F) -> (Request, oneshot::Receiver<Result<Receipt, OutboxError>>)
 where
-    F: FnOnce(u64) -> Vec<Message> + Send + 'static,
+    F: FnOnce(u64) -> (Vec<Message>, Vec<StateEntry>) + Send + 'static,
 {
     let (reply, rx) = oneshot::channel();
     let req = Request::Append {
@@ -243,6 +246,20 @@ impl Outbox {
     where
         F: FnOnce(u64) -> Vec<Message> + Send + 'static,
     {
+        self.submit_with_state(move |seq| (build(seq), Vec::new()))
+            .await
+    }
+
+    /// As [`Outbox::submit`], with gateway state (see [`Outbox::read_state`]) written in the
+    /// same transaction as the messages: the point-of-care context a scan changed is durable
+    /// exactly when the scan is. Not written if the append is refused.
+    pub async fn submit_with_state<F>(
+        &self,
+        build: F,
+    ) -> Result<oneshot::Receiver<Result<Receipt, OutboxError>>, OutboxError>
+    where
+        F: FnOnce(u64) -> (Vec<Message>, Vec<StateEntry>) + Send + 'static,
+    {
         let (req, rx) = append_request(build);
         self.tx
             .send_async(req)
@@ -256,7 +273,7 @@ impl Outbox {
     where
         F: FnOnce(u64) -> Vec<Message> + Send + 'static,
     {
-        let (req, rx) = append_request(build);
+        let (req, rx) = append_request(move |seq| (build(seq), Vec::new()));
         self.tx.send(req).map_err(|_| OutboxError::Closed)?;
         rx.blocking_recv().map_err(|_| OutboxError::Closed)?
     }
@@ -580,8 +597,20 @@ impl Writer {
                         reply,
                     } => {
                         let seq = self.next_seq;
-                        let msgs = build(seq);
+                        let (msgs, writes) = build(seq);
                         let r = self.append_one(&mut events, seq, appended_at_us, &msgs, d);
+                        if r.is_ok() {
+                            for (key, value) in writes {
+                                match value {
+                                    Some(v) => {
+                                        state.insert(key.as_str(), v.as_slice())?;
+                                    }
+                                    None => {
+                                        state.remove(key.as_str())?;
+                                    }
+                                }
+                            }
+                        }
                         outcomes.push(Outcome::Append(reply, r));
                     }
                     Request::Remove { ids, reply } => {
@@ -738,6 +767,45 @@ mod tests {
             MessageKind::Scan,
             format!("{{\"n\":{n}}}").into_bytes(),
         )]
+    }
+
+    /// State written with an append is committed with it (and survives reopening); a refused
+    /// append writes none; `put_state` deletes.
+    #[tokio::test]
+    async fn state_is_committed_with_its_append_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = OutboxConfig::at(dir.path());
+        cfg.max_bytes = ByteSize(400);
+        let ob = Outbox::open(&cfg).unwrap();
+        let rx = ob
+            .submit_with_state(|s| (msg(s), vec![("context".to_owned(), Some(b"A".to_vec()))]))
+            .await
+            .unwrap();
+        rx.await.unwrap().unwrap();
+        assert_eq!(
+            ob.read_state().unwrap(),
+            [("context".to_owned(), b"A".to_vec())]
+        );
+        // Too big for the outbox: refused, and its state is not written either.
+        let rx = ob
+            .submit_with_state(|_| {
+                (
+                    vec![Message::json("s1", MessageKind::Scan, vec![b'x'; 1000])],
+                    vec![("context".to_owned(), Some(b"B".to_vec()))],
+                )
+            })
+            .await
+            .unwrap();
+        assert!(rx.await.unwrap().is_err());
+        assert_eq!(ob.read_state().unwrap()[0].1, b"A");
+        ob.close();
+        let ob = Outbox::open(&cfg).unwrap();
+        assert_eq!(ob.read_state().unwrap()[0].1, b"A");
+        ob.put_state(vec![("context".to_owned(), None)])
+            .await
+            .unwrap();
+        ob.sync().await.unwrap();
+        assert!(ob.read_state().unwrap().is_empty());
     }
 
     #[tokio::test]

@@ -1612,3 +1612,116 @@ fn run_without_a_loadable_recall_list_flags_every_product_scan() {
     let status = wait_exit(&mut child, Duration::from_secs(60));
     assert!(status.success());
 }
+
+/// Spawns `run` on `config` (stdin source, echo on): the child, its log, stdin and the echoed
+/// events.
+fn run_echoing(
+    config: &Path,
+) -> (
+    Child,
+    StderrLog,
+    std::process::ChildStdin,
+    std::sync::mpsc::Receiver<serde_json::Value>,
+) {
+    let mut child = bin()
+        .args(["run", "--config"])
+        .arg(config)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let log = StderrLog::of(&mut child);
+    let stdin = child.stdin.take().expect("stdin");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = tx.send(v);
+            }
+        }
+    });
+    (child, log, stdin, rx)
+}
+
+/// Issue 13 through the real daemon: the theatre requires a patient (critical), a product
+/// before any patient is flagged; the patient survives a clean restart and a SIGKILL (the
+/// context is saved beside the outbox); a serialised implant used for patient A and then,
+/// after a restart, for patient B raises the critical `serial_reused`.
+#[test]
+fn context_and_serial_uses_survive_restarts_and_kills() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(
+        dir.path(),
+        "gw.toml",
+        &format!(
+            "[gateway]\nid = \"theatre\"\n[[source]]\nid = \"scrub\"\nkind = \"stdin\"\n\
+             [broker]\nembedded = true\nport = 0\n[stdout]\necho = true\n\
+             [context]\nrequire_patient = \"critical\"\n\
+             [interop.implants]\ngtins = [\"09506000134352\"]\n[outbox]\npath = \"{}\"\n",
+            dir.path().join("outbox").display()
+        ),
+    );
+    const IMPLANT: &str = "]d2010950600013435221IMP1";
+    const BAND_A: &str = "]d28018501234599900000182";
+    let next = |rx: &std::sync::mpsc::Receiver<serde_json::Value>| {
+        rx.recv_timeout(Duration::from_secs(30))
+            .expect("echoed event")
+    };
+    // Run 1: an implant before any patient, then patient A and the implant.
+    let (mut child, mut log, mut stdin, rx) = run_echoing(&config);
+    log.wait_for("gateway running");
+    for line in [IMPLANT, BAND_A, IMPLANT] {
+        writeln!(stdin, "{line}").expect("write");
+    }
+    stdin.flush().expect("flush");
+    let before = next(&rx);
+    assert_eq!(alert_kinds(&before), ["missing_patient"], "{before}");
+    let band = next(&rx);
+    let with_a = next(&rx);
+    assert!(alert_kinds(&with_a).is_empty(), "{with_a}");
+    let patient_a = with_a["context"]["patient"]["id"].clone();
+    assert_eq!(with_a["context"]["patient"]["event_id"], band["event_id"]);
+    drop(stdin);
+    assert!(wait_exit(&mut child, Duration::from_secs(60)).success());
+
+    // Run 2, after a clean restart: the implant scanned again is still with patient A.
+    let (mut child, mut log, mut stdin, rx) = run_echoing(&config);
+    log.wait_for("gateway running");
+    writeln!(stdin, "{IMPLANT}").expect("write");
+    stdin.flush().expect("flush");
+    let again = next(&rx);
+    assert_eq!(again["context"]["patient"]["id"], patient_a, "{again}");
+    assert!(alert_kinds(&again).is_empty(), "{again}");
+    // Patient B's band, then SIGKILL in the middle of the operation.
+    writeln!(stdin, "]d28018501234594347659191").expect("write");
+    stdin.flush().expect("flush");
+    let band_b = next(&rx);
+    assert_eq!(band_b["kind"], "patient", "{band_b}");
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+
+    // Run 3: patient B came back; the implant already used for A raises serial_reused.
+    let (mut child, mut log, mut stdin, rx) = run_echoing(&config);
+    log.wait_for("gateway running");
+    writeln!(stdin, "{IMPLANT}").expect("write");
+    stdin.flush().expect("flush");
+    let reused = next(&rx);
+    assert_eq!(
+        reused["context"]["patient"]["event_id"], band_b["event_id"],
+        "{reused}"
+    );
+    assert_eq!(alert_kinds(&reused), ["serial_reused"], "{reused}");
+    assert_eq!(reused["alerts"][0]["severity"], "critical");
+    assert!(
+        log.seen
+            .contains("point-of-care context and serial uses restored"),
+        "{}",
+        log.seen
+    );
+    drop(stdin);
+    assert!(wait_exit(&mut child, Duration::from_secs(60)).success());
+}
