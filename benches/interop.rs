@@ -59,6 +59,7 @@ fn event() -> ScanEvent {
         giai: None,
         grai: None,
         linked_scan: None,
+        case_id: None,
         hibc: None,
         context: Some(ScanContext {
             patient: Some(r("pseudo:hmac-sha256:d2bcda3d05575377a9d4c48c7949232d8521ffbda79d1a9bd4635a24cb4c515b", None)),

@@ -270,14 +270,13 @@ impl Pipeline {
         let now = OffsetDateTime::now_utc();
         let mut state = self.processor.prune_state(now);
         let changes = self.processor.tick(now);
-        if !changes.is_empty() {
-            state.push(self.processor.context_state());
-        }
-        self.put_state(state).await;
-        if changes.is_empty() {
+        let cases = self.processor.take_cases();
+        state.extend(self.processor.take_state());
+        if changes.is_empty() && cases.is_empty() {
+            self.put_state(state).await;
             return;
         }
-        let messages: Vec<Message> = changes
+        let mut messages: Vec<Message> = changes
             .iter()
             .filter_map(|c| {
                 serde_json::to_vec(c).ok().map(|payload| {
@@ -286,7 +285,17 @@ impl Pipeline {
                 })
             })
             .collect();
-        if let Err(e) = self.outbox.append(move |_| messages).await {
+        messages.extend(case_messages(cases));
+        let writes: Vec<_> = state.into_iter().map(|w| (w.key, w.value)).collect();
+        let append = self
+            .outbox
+            .submit_with_state(move |_| (messages, writes))
+            .await;
+        let committed = match append {
+            Ok(rx) => rx.await.unwrap_or(Err(OutboxError::Closed)),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = committed {
             tracing::error!(error = %e, "context time-out not stored");
         }
     }
@@ -304,6 +313,7 @@ impl Pipeline {
                     superseded,
                     first_symbol: processed_first_symbol,
                     state,
+                    cases,
                     ..
                 } = processed;
                 let interop = Arc::clone(&self.interop);
@@ -331,7 +341,7 @@ impl Pipeline {
                             s.sequence = slot.map_or(0, |a| a.load(Ordering::Relaxed));
                             s
                         });
-                        let records = messages(
+                        let mut records = messages(
                             to_store,
                             sequence,
                             alerts,
@@ -339,6 +349,7 @@ impl Pipeline {
                             |event| renderings(&interop, event, superseded.as_ref()),
                             context_expiry,
                         );
+                        records.extend(case_messages(cases));
                         (records, writes)
                     })
                     .await;
@@ -506,6 +517,19 @@ fn renderings(
         }
     }
     out
+}
+
+/// Case openings and closings as `…/case` records (not retained: a case is history).
+fn case_messages(cases: Vec<crate::event::CaseRecord>) -> Vec<Message> {
+    cases
+        .into_iter()
+        .filter_map(|c| {
+            serde_json::to_vec(&c).ok().map(|payload| {
+                Message::json(c.scanner_id.clone(), MessageKind::Case, payload)
+                    .with_schema(crate::event::CASE_SCHEMA)
+            })
+        })
+        .collect()
 }
 
 /// The outbox records of one scan; runs on the outbox's writer thread with the sequence, so

@@ -176,6 +176,7 @@ impl EventBuilder {
             giai: None,
             grai: None,
             linked_scan: None,
+            case_id: None,
             hibc: None,
             context: None,
             alerts: Vec::new(),

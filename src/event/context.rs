@@ -29,6 +29,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::builder::new_event_id;
+use super::cases::{CaseCloseReason, CaseRecord, OpenCase};
 use super::rules::{
     apply_rules, FixedLocation, ImplantMatcher, Requirement, RuleSet, SerialRegistry, SerialReuse,
     StateWrite, DEFAULT_SERIAL_RETENTION, SERIAL_STATE_PREFIX,
@@ -174,8 +175,9 @@ pub enum ContextConfigError {
     },
 }
 
-/// The key of the persisted point-of-care context (see [`ContextTracker::restore_state`]).
-pub const CONTEXT_STATE_KEY: &str = "context";
+/// The prefix of the persisted point-of-care contexts, one key per context (`context/theatre-3`,
+/// `context/scanner:bay-1`; see [`ContextTracker::restore_state`]).
+pub const CONTEXT_STATE_PREFIX: &str = "context/";
 
 /// What [`ContextTracker::restore_state`] brought back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -184,6 +186,8 @@ pub struct RestoreReport {
     pub contexts: usize,
     /// Serial uses restored (within the retention).
     pub serial_uses: usize,
+    /// Saved contexts of groups or scanners no longer configured that way.
+    pub dropped: usize,
     /// What could not be read, ignored.
     pub errors: Vec<String>,
 }
@@ -216,6 +220,8 @@ pub enum ContextChangeReason {
     /// digit, an NHS number in a symbol that is not GS1): the next product must not be recorded
     /// against the previous patient when the new one could not be read.
     PatientScanFailed,
+    /// The patient was cleared because the `case_end` control barcode ended the case.
+    CaseEnded,
 }
 
 /// A change of point-of-care context, published on `{prefix}/{gateway_id}/{scanner_id}/context`.
@@ -286,6 +292,9 @@ struct GroupState {
     /// The last location scanned, live or timed out: a patient is cleared when the next location
     /// differs from it, even when the location slot itself has already timed out.
     last_location: Option<(String, Option<String>)>,
+    /// The case open while a patient is in context ([`super::cases`]).
+    #[serde(default)]
+    case: Option<OpenCase>,
 }
 
 impl GroupState {
@@ -346,6 +355,10 @@ pub struct ContextTracker {
     group_rules: HashMap<String, RuleSet>,
     implants: ImplantMatcher,
     serials: SerialRegistry,
+    /// Case openings and closings not yet taken by [`ContextTracker::take_cases`].
+    cases: Vec<CaseRecord>,
+    /// Contexts changed since [`ContextTracker::take_state`] last saved them.
+    dirty: Vec<String>,
 }
 
 impl ContextTracker {
@@ -447,7 +460,83 @@ impl ContextTracker {
                 config.serial_retention,
                 "serial_retention".into(),
             )?),
+            cases: Vec::new(),
+            dirty: Vec::new(),
         })
+    }
+
+    fn mark_dirty(&mut self, key: &str) {
+        if !self.dirty.iter().any(|k| k == key) {
+            self.dirty.push(key.to_owned());
+        }
+    }
+
+    /// The contexts changed since the last call, as state to persist (one key per context).
+    pub fn take_state(&mut self) -> Vec<StateWrite> {
+        std::mem::take(&mut self.dirty)
+            .into_iter()
+            .map(|key| StateWrite {
+                value: self
+                    .states
+                    .get(&key)
+                    .and_then(|st| serde_json::to_vec(st).ok()),
+                key: format!("{CONTEXT_STATE_PREFIX}{key}"),
+            })
+            .collect()
+    }
+
+    /// The case openings and closings since the last call, in order.
+    pub fn take_cases(&mut self) -> Vec<CaseRecord> {
+        std::mem::take(&mut self.cases)
+    }
+
+    /// The `case_end` control barcode: the case of the scanner's context closes (`case_end`)
+    /// and the patient leaves the context (reason `case_ended`), so the next product is not
+    /// recorded against them. Returns the context changes (none when no patient is in context).
+    pub fn end_case(&mut self, event: &ScanEvent) -> Vec<ContextChange> {
+        let mut changes = Vec::new();
+        let key = self.key_of(&event.scanner_id);
+        let group = self.scanner_group.get(&event.scanner_id).cloned();
+        let timeouts = self.timeouts_of(&key);
+        let now = event.scanned_at;
+        let Some(state) = self.states.get_mut(&key) else {
+            return changes;
+        };
+        state.last_scanner.clone_from(&event.scanner_id);
+        expire(
+            &self.gateway_id,
+            group.as_deref(),
+            state,
+            timeouts,
+            now,
+            &mut changes,
+        );
+        if let Some(p) = state.patient.take() {
+            let snapshot = state.snapshot();
+            changes.push(record(
+                &self.gateway_id,
+                &event.scanner_id,
+                group.as_deref(),
+                now,
+                ContextRole::Patient,
+                ContextChangeReason::CaseEnded,
+                Some(p.value),
+                None,
+                snapshot,
+                Some(event.event_id),
+            ));
+        }
+        follow_cases(
+            &self.gateway_id,
+            group.as_deref(),
+            state,
+            &changes,
+            &mut self.cases,
+        );
+        if !changes.is_empty() {
+            self.mark_dirty(&key);
+        }
+        changes
     }
 
     /// Which products are implants, for `serial_reuse = "implants"` (from `[interop.implants]`).
@@ -467,15 +556,11 @@ impl ContextTracker {
         apply_rules(rules, &self.implants, &mut self.serials, event)
     }
 
-    /// The point-of-care context to persist (every group's slots, with their times), as JSON.
-    pub fn state_snapshot(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.states).unwrap_or_default()
-    }
-
-    /// Restores persisted state (after a restart or a crash): the context snapshot under
-    /// [`CONTEXT_STATE_KEY`] and the serial uses under [`SERIAL_STATE_PREFIX`]. Time-outs
+    /// Restores persisted state (after a restart or a crash): the contexts under
+    /// [`CONTEXT_STATE_PREFIX`] and the serial uses under [`SERIAL_STATE_PREFIX`]. Time-outs
     /// still apply from the original scan times (the next scan or tick expires what is due).
-    /// Returns what could not be read (reported and ignored: a fresh context is safe).
+    /// What cannot be read is reported and ignored (a fresh context is safe); a context whose
+    /// group or scanner is no longer configured that way is dropped.
     pub fn restore_state<'a>(
         &mut self,
         entries: impl IntoIterator<Item = (&'a str, &'a [u8])>,
@@ -483,22 +568,19 @@ impl ContextTracker {
     ) -> RestoreReport {
         let mut report = RestoreReport::default();
         for (key, value) in entries {
-            if key == CONTEXT_STATE_KEY {
-                match serde_json::from_slice::<HashMap<String, GroupState>>(value) {
-                    Ok(states) => {
-                        for (k, st) in states {
-                            let still_valid = match k.strip_prefix("scanner:") {
-                                Some(scanner) => !self.scanner_group.contains_key(scanner),
-                                None => self.group_timeouts.contains_key(&k),
-                            };
-                            if still_valid {
-                                self.states.insert(k, st);
-                                report.contexts += 1;
-                            }
-                        }
+            if let Some(k) = key.strip_prefix(CONTEXT_STATE_PREFIX) {
+                let still_valid = match k.strip_prefix("scanner:") {
+                    Some(scanner) => !self.scanner_group.contains_key(scanner),
+                    None => self.group_timeouts.contains_key(k),
+                };
+                match serde_json::from_slice::<GroupState>(value) {
+                    Ok(st) if still_valid => {
+                        self.states.insert(k.to_owned(), st);
+                        report.contexts += 1;
                     }
+                    Ok(_) => report.dropped += 1,
                     Err(e) => report.errors.push(format!(
-                        "the saved point-of-care context is unreadable ({e}); starting with none"
+                        "the saved point-of-care context {k:?} is unreadable ({e}); starting it empty"
                     )),
                 }
             } else if let Some(serial) = key.strip_prefix(SERIAL_STATE_PREFIX) {
@@ -577,7 +659,7 @@ impl ContextTracker {
         let group = self.scanner_group.get(&event.scanner_id).cloned();
         let timeouts = self.timeouts_of(&key);
         let now = event.scanned_at;
-        let state = self.states.entry(key).or_default();
+        let state = self.states.entry(key.clone()).or_default();
         state.last_scanner.clone_from(&event.scanner_id);
         expire(
             &self.gateway_id,
@@ -600,6 +682,7 @@ impl ContextTracker {
                 .map(|id| (ContextRole::Location, id, event.gln_extension.clone())),
             _ => None,
         };
+        let context_scan = scanned.is_some();
         if let Some((role, id, extension)) = scanned {
             let value = ContextRef {
                 id,
@@ -678,15 +761,35 @@ impl ContextTracker {
                 ));
             }
         }
+        follow_cases(
+            &self.gateway_id,
+            group.as_deref(),
+            state,
+            &changes,
+            &mut self.cases,
+        );
+        // Saved when anything a restart must keep changed: a slot, a time, the case's products.
+        let mut dirty = !changes.is_empty() || context_scan;
+        if event.kind == ScanKind::Product {
+            if let Some(case) = state.case.as_mut() {
+                event.case_id = Some(case.case_id);
+                case.products.push(event.event_id);
+                dirty = true;
+            }
+        }
         if matches!(event.kind, ScanKind::Product | ScanKind::Asset) {
             if self.refresh_on_use {
                 for role in ROLES {
                     if let Some(s) = state.slot_mut(role).as_mut() {
                         s.last_seen = now;
+                        dirty = true;
                     }
                 }
             }
             event.context = Some(state.snapshot());
+        }
+        if dirty {
+            self.mark_dirty(&key);
         }
         changes
     }
@@ -727,6 +830,16 @@ impl ContextTracker {
                 Some(event.event_id),
             ));
         }
+        follow_cases(
+            &self.gateway_id,
+            group.as_deref(),
+            state,
+            &changes,
+            &mut self.cases,
+        );
+        if !changes.is_empty() {
+            self.mark_dirty(&key);
+        }
         changes
     }
 
@@ -740,6 +853,7 @@ impl ContextTracker {
             let timeouts = self.timeouts_of(&key);
             let group = self.group_timeouts.contains_key(&key).then(|| key.clone());
             if let Some(state) = self.states.get_mut(&key) {
+                let before = changes.len();
                 expire(
                     &self.gateway_id,
                     group.as_deref(),
@@ -748,6 +862,16 @@ impl ContextTracker {
                     now,
                     &mut changes,
                 );
+                follow_cases(
+                    &self.gateway_id,
+                    group.as_deref(),
+                    state,
+                    &changes[before..],
+                    &mut self.cases,
+                );
+                if changes.len() > before {
+                    self.mark_dirty(&key);
+                }
             }
         }
         changes
@@ -769,6 +893,64 @@ impl ContextTracker {
             patient: live(&state.patient, ContextRole::Patient),
             staff: live(&state.staff, ContextRole::Staff),
             location: live(&state.location, ContextRole::Location),
+        }
+    }
+}
+
+/// Keeps the context's case in step with its patient slot ([`super::cases`]): a patient set
+/// opens a case (closing the previous one), a patient cleared closes it; staff and location
+/// changes update it.
+fn follow_cases(
+    gateway_id: &str,
+    group: Option<&str>,
+    state: &mut GroupState,
+    changes: &[ContextChange],
+    out: &mut Vec<CaseRecord>,
+) {
+    for c in changes {
+        match (c.role, &c.current) {
+            (ContextRole::Patient, current) => {
+                if let Some(open) = state.case.take() {
+                    let reason = match c.reason {
+                        ContextChangeReason::Timeout => CaseCloseReason::Timeout,
+                        ContextChangeReason::LocationChanged => CaseCloseReason::LocationChanged,
+                        ContextChangeReason::PatientScanFailed => {
+                            CaseCloseReason::PatientScanFailed
+                        }
+                        ContextChangeReason::CaseEnded => CaseCloseReason::CaseEnd,
+                        ContextChangeReason::Set | ContextChangeReason::Replaced => {
+                            CaseCloseReason::PatientChanged
+                        }
+                    };
+                    out.push(open.record(
+                        gateway_id,
+                        &c.scanner_id,
+                        group,
+                        Some((c.changed_at, reason)),
+                    ));
+                }
+                if let Some(patient) = current {
+                    let open = OpenCase::open(
+                        patient.clone(),
+                        c.context.staff.clone(),
+                        c.context.location.clone(),
+                        c.changed_at,
+                    );
+                    out.push(open.record(gateway_id, &c.scanner_id, group, None));
+                    state.case = Some(open);
+                }
+            }
+            (ContextRole::Staff, Some(staff)) => {
+                if let Some(case) = state.case.as_mut() {
+                    case.staff = Some(staff.clone());
+                }
+            }
+            (ContextRole::Location, Some(location)) => {
+                if let Some(case) = state.case.as_mut() {
+                    case.location = Some(location.clone());
+                }
+            }
+            _ => {}
         }
     }
 }

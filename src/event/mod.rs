@@ -18,6 +18,7 @@
 
 mod alerts;
 mod builder;
+mod cases;
 mod context;
 mod gs1_view;
 pub mod missing_gs;
@@ -36,6 +37,7 @@ mod tests;
 
 pub use alerts::*;
 pub use builder::*;
+pub use cases::{CaseCloseReason, CaseRecord, CaseStatus, CASE_SCHEMA};
 pub use context::*;
 pub use gs1_view::{ai_title, digital_link, gs1_date, hri, DIGITAL_LINK_DOMAIN};
 pub use privacy::{

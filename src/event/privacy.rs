@@ -616,6 +616,13 @@ impl Privacy {
             self.scrub_nhs_numbers(text, &[]);
         });
     }
+
+    /// The guard for a case record (its patient, staff and location references).
+    pub fn guard_case(&self, case: &mut super::CaseRecord) {
+        case.visit_text_mut(&mut |_, text| {
+            self.scrub_nhs_numbers(text, &[]);
+        });
+    }
 }
 
 /// The NHS-number-like digit strings an event may carry because they are product data: on a

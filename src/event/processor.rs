@@ -66,6 +66,8 @@ pub struct Processed {
     /// State to persist with the scan's records (the point-of-care context, serial uses), so
     /// a restart or a crash forgets nothing.
     pub state: Vec<StateWrite>,
+    /// Case openings and closings this scan caused (`…/case`).
+    pub cases: Vec<super::CaseRecord>,
 }
 
 impl Processed {
@@ -286,21 +288,8 @@ impl Processor {
         }
         let mut state = self.context.apply_rules(&mut event);
         event.alerts.sort_by_key(|a| std::cmp::Reverse(a.severity));
-        // The context is persisted whenever it may have changed (a restart keeps the patient).
-        if !context_changes.is_empty()
-            || (event.valid
-                && matches!(
-                    event.kind,
-                    super::ScanKind::Patient | super::ScanKind::Staff | super::ScanKind::Location
-                ))
-            || (self.context.refreshes_on_use()
-                && matches!(
-                    event.kind,
-                    super::ScanKind::Product | super::ScanKind::Asset
-                ))
-        {
-            state.push(self.context_state());
-        }
+        // Whatever a restart must keep (the context, its case) is saved with the scan.
+        state.extend(self.context.take_state());
         // The builder guarded the event; what was added since is the alerts and the context.
         let privacy = self.builder.privacy();
         let allowed = privacy.guard_additions(&mut event);
@@ -311,6 +300,7 @@ impl Processor {
         for c in &mut context_changes {
             privacy.guard_context_change(c);
         }
+        let cases = self.take_cases();
         let parse_error = match (parsed, event.valid) {
             (Err(e), false) => Some(e.kind.clone()),
             _ => None,
@@ -328,6 +318,7 @@ impl Processor {
             superseded,
             first_symbol,
             state,
+            cases,
         }
     }
 
@@ -361,12 +352,19 @@ impl Processor {
         changes
     }
 
-    /// The point-of-care context as persisted state.
-    pub fn context_state(&self) -> StateWrite {
-        StateWrite {
-            key: super::CONTEXT_STATE_KEY.to_owned(),
-            value: Some(self.context.state_snapshot()),
+    /// Case openings and closings not yet taken (after [`Processor::tick`]), guarded.
+    pub fn take_cases(&mut self) -> Vec<super::CaseRecord> {
+        let mut cases = self.context.take_cases();
+        for c in &mut cases {
+            self.builder.privacy().guard_case(c);
         }
+        cases
+    }
+
+    /// The contexts changed since they were last saved (by [`Processor::tick`]), as state to
+    /// persist.
+    pub fn take_state(&mut self) -> Vec<StateWrite> {
+        self.context.take_state()
     }
 
     /// Restores persisted state (context, serial uses) at start-up; see

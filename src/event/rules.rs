@@ -696,11 +696,11 @@ mod tests {
         let saved = set
             .state
             .iter()
-            .find(|w| w.key == crate::event::CONTEXT_STATE_KEY)
+            .find(|w| w.key == "context/scanner:bay-1")
             .and_then(|w| w.value.clone())
             .expect("the context is saved with the wristband scan");
         let mut q = processor_with("patient_timeout = \"10min\"");
-        let report = q.restore_state([(crate::event::CONTEXT_STATE_KEY, saved.as_slice())], T0);
+        let report = q.restore_state([("context/scanner:bay-1", saved.as_slice())], T0);
         assert_eq!((report.contexts, report.errors.len()), (1, 0));
         let product = q.process(&scan_on("bay-1", IMPLANT, 60));
         let patient = &product.event.context.as_ref().unwrap().patient;
@@ -713,7 +713,7 @@ mod tests {
         assert!(late.event.context.as_ref().unwrap().patient.is_none());
         // Corrupt: reported, fresh context.
         let mut r = processor_with("");
-        let report = r.restore_state([(crate::event::CONTEXT_STATE_KEY, &b"{not json"[..])], T0);
+        let report = r.restore_state([("context/scanner:bay-1", &b"{not json"[..])], T0);
         assert_eq!(report.contexts, 0);
         assert_eq!(report.errors.len(), 1);
         assert!(r

@@ -394,6 +394,10 @@ pub struct ScanEvent {
     /// event) and the FHIR rendering updates the first symbol's Device and Procedure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_scan: Option<Uuid>,
+    /// The case (one operation or bedside episode of one patient, see `…/case`) this product
+    /// scan belongs to: present while a patient is in context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<Uuid>,
     /// HIBC LIC data, for a scan that is an HIBC code rather than GS1 (then `elements` is
     /// empty, `gtin` absent, and `batch`, `serial`, `expiry`, `production_date` and `quantity`
     /// carry the HIBC lot, serial, expiry, manufacture date and quantity).
@@ -682,5 +686,31 @@ pub mod rfc3339_millis {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
         let s = String::deserialize(d)?;
         OffsetDateTime::parse(&s, &Rfc3339).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Optional timestamps as [`rfc3339_millis`].
+pub mod rfc3339_millis_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    /// Serde serializer.
+    pub fn serialize<S: Serializer>(t: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => super::rfc3339_millis::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Serde deserializer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        let s: Option<String> = Option::deserialize(d)?;
+        s.map(|s| {
+            OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+                .map_err(serde::de::Error::custom)
+        })
+        .transpose()
     }
 }

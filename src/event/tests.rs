@@ -1390,9 +1390,11 @@ fn schema_accepts_invalid_and_non_utf8_scans() {
 fn schema_accepts_alert_and_context_records() {
     let alerts = validator(Some("alertEvent"));
     let contexts = validator(Some("contextChange"));
+    let case_records = validator(Some("caseRecord"));
     let mut p = pipeline();
     let mut seen_alerts = 0;
     let mut changes = Vec::new();
+    let mut cases = Vec::new();
     for (i, els) in [
         wristband().to_vec(),
         vec![("8017", STAFF_GSRN)],
@@ -1411,8 +1413,15 @@ fn schema_accepts_alert_and_context_records() {
             seen_alerts += 1;
         }
         changes.extend(out.context_changes);
+        cases.extend(out.cases);
     }
     changes.extend(p.tick(T0 + mins(120)));
+    cases.extend(p.take_cases());
+    let statuses: std::collections::HashSet<_> = cases.iter().map(|c| c.status).collect();
+    assert_eq!(statuses.len(), 3, "open, completed, cancelled: {cases:?}");
+    for c in &cases {
+        assert_valid(&case_records, &serde_json::to_value(c).unwrap());
+    }
     let reasons: std::collections::HashSet<_> = changes.iter().map(|c| c.reason).collect();
     assert_eq!(reasons.len(), 4, "set, replaced, location_changed, timeout");
     for c in &changes {

@@ -17,6 +17,8 @@ pub enum MessageKind {
     Epcis,
     /// A FHIR R4 rendering (`…/fhir`).
     Fhir,
+    /// A case opening or closing (`…/case`).
+    Case,
 }
 
 impl MessageKind {
@@ -28,6 +30,7 @@ impl MessageKind {
             MessageKind::Context => "context",
             MessageKind::Epcis => "epcis",
             MessageKind::Fhir => "fhir",
+            MessageKind::Case => "case",
         }
     }
     fn code(self) -> u8 {
@@ -37,6 +40,7 @@ impl MessageKind {
             MessageKind::Context => 3,
             MessageKind::Epcis => 4,
             MessageKind::Fhir => 5,
+            MessageKind::Case => 6,
         }
     }
     fn from_code(c: u8) -> Option<Self> {
@@ -46,6 +50,7 @@ impl MessageKind {
             3 => MessageKind::Context,
             4 => MessageKind::Epcis,
             5 => MessageKind::Fhir,
+            6 => MessageKind::Case,
             _ => return None,
         })
     }

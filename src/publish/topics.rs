@@ -93,6 +93,7 @@ mod tests {
             (MessageKind::Context, "context"),
             (MessageKind::Epcis, "epcis"),
             (MessageKind::Fhir, "fhir"),
+            (MessageKind::Case, "case"),
         ] {
             assert_eq!(
                 t.event("usb-1", k),

@@ -185,6 +185,7 @@ fn base_event(n: u128, kind: ScanKind, raw: &str) -> ScanEvent {
         giai: None,
         grai: None,
         linked_scan: None,
+        case_id: None,
         hibc: None,
         context: None,
         alerts: Vec::new(),
@@ -1102,6 +1103,7 @@ fn asyncapi_describes_every_topic_with_the_schemas_we_validate_against() {
         "{prefix}/{gateway_id}/{scanner_id}/context",
         "{prefix}/{gateway_id}/{scanner_id}/epcis",
         "{prefix}/{gateway_id}/{scanner_id}/fhir",
+        "{prefix}/{gateway_id}/{scanner_id}/case",
         "{prefix}/{gateway_id}/{scanner_id}/status",
         "{prefix}/{gateway_id}/status",
     ] {

@@ -398,6 +398,7 @@ pub fn sample_event(gateway: &str, scanner: &str, sequence: u64) -> gs1_gateway:
         giai: None,
         grai: None,
         linked_scan: None,
+        case_id: None,
         hibc: None,
         context: None,
         alerts: vec![],
