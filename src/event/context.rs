@@ -553,7 +553,20 @@ impl ContextTracker {
             .get(&event.scanner_id)
             .and_then(|g| self.group_rules.get(g))
             .unwrap_or(&self.rules);
-        apply_rules(rules, &self.implants, &mut self.serials, event)
+        let writes = apply_rules(rules, &self.implants, &mut self.serials, event);
+        // A configured location is the case's place too when none was scanned.
+        if let (Some(_), Some(location)) = (
+            event.case_id,
+            event.context.as_ref().and_then(|c| c.location.as_ref()),
+        ) {
+            let key = self.key_of(&event.scanner_id);
+            if let Some(case) = self.states.get_mut(&key).and_then(|s| s.case.as_mut()) {
+                if case.location.is_none() {
+                    case.location = Some(location.clone());
+                }
+            }
+        }
+        writes
     }
 
     /// Restores persisted state (after a restart or a crash): the contexts under

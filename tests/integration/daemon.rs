@@ -1725,3 +1725,101 @@ fn context_and_serial_uses_survive_restarts_and_kills() {
     drop(stdin);
     assert!(wait_exit(&mut child, Duration::from_secs(60)).success());
 }
+
+/// Issue 13's theatre case through the real daemon and its embedded broker: patient → staff →
+/// 3 implants, then a SIGKILL in the middle of the case (the case comes back: the next implant
+/// carries the same `case_id`), then the next patient closes it: `…/case` carries the opening
+/// and the completed case listing all four product scans.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_theatre_case_survives_a_kill_and_is_published_when_it_closes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(
+        dir.path(),
+        "gw.toml",
+        &format!(
+            "[gateway]\nid = \"cases\"\n[[source]]\nid = \"scrub\"\nkind = \"stdin\"\n\
+             [broker]\nembedded = true\nport = 0\n[stdout]\necho = true\n\
+             [[context.group]]\nname = \"theatre-3\"\nscanners = [\"scrub\"]\n\
+             location = \"(414)5012345000008\"\n[outbox]\npath = \"{}\"\n",
+            dir.path().join("outbox").display()
+        ),
+    );
+    const IMPLANT: &str = "]d2010950600013435221IMP";
+    let next = |rx: &std::sync::mpsc::Receiver<serde_json::Value>| {
+        rx.recv_timeout(Duration::from_secs(30))
+            .expect("echoed event")
+    };
+    let (mut child, mut log, mut stdin, rx) = run_echoing(&config);
+    let addr = embedded_broker(&mut log);
+    let mut sub = Subscriber::connect(
+        addr.port(),
+        "case-subscriber",
+        "scan4safety/v1/cases/+/case",
+        true,
+        ProtocolVersion::V311,
+    )
+    .await;
+    writeln!(stdin, "]d28018501234599900000182").expect("write");
+    writeln!(stdin, "]d28017501234500000000019").expect("write");
+    for n in 1..=3 {
+        writeln!(stdin, "{IMPLANT}{n}").expect("write");
+    }
+    stdin.flush().expect("flush");
+    let band = next(&rx);
+    let _badge = next(&rx);
+    let mut products = Vec::new();
+    for _ in 0..3 {
+        products.push(next(&rx));
+    }
+    let case_id = products[0]["case_id"].clone();
+    assert!(case_id.is_string(), "{}", products[0]);
+    assert!(products.iter().all(|p| p["case_id"] == case_id));
+    let opened = sub
+        .next(Duration::from_secs(30))
+        .await
+        .expect("case opened");
+    let opened: serde_json::Value = serde_json::from_slice(&opened.payload).expect("JSON");
+    assert_eq!(opened["status"], "open", "{opened}");
+    assert_eq!(opened["case_id"], case_id);
+    assert_eq!(opened["patient"]["event_id"], band["event_id"]);
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+
+    let (mut child, mut log, mut stdin, rx) = run_echoing(&config);
+    let addr = embedded_broker(&mut log);
+    let mut sub = Subscriber::connect(
+        addr.port(),
+        "case-subscriber-2",
+        "scan4safety/v1/cases/+/case",
+        true,
+        ProtocolVersion::V311,
+    )
+    .await;
+    writeln!(stdin, "{IMPLANT}4").expect("write");
+    writeln!(stdin, "]d28018501234594347659191").expect("write");
+    stdin.flush().expect("flush");
+    let fourth = next(&rx);
+    assert_eq!(fourth["case_id"], case_id, "{fourth}");
+    products.push(fourth);
+    let _ = next(&rx);
+    let mut closed = None;
+    while closed.is_none() {
+        let m = sub
+            .next(Duration::from_secs(30))
+            .await
+            .expect("case record");
+        let v: serde_json::Value = serde_json::from_slice(&m.payload).expect("JSON");
+        if v["case_id"] == case_id && v["status"] != "open" {
+            closed = Some(v);
+        }
+    }
+    let closed = closed.expect("closed");
+    assert_eq!(closed["status"], "completed", "{closed}");
+    assert_eq!(closed["closed_by"], "patient_changed");
+    assert_eq!(closed["location"]["id"], "5012345000008");
+    assert!(closed["staff"]["id"].is_string(), "{closed}");
+    let ids: Vec<serde_json::Value> = products.iter().map(|p| p["event_id"].clone()).collect();
+    assert_eq!(closed["products"], serde_json::Value::Array(ids));
+    drop(stdin);
+    assert!(wait_exit(&mut child, Duration::from_secs(60)).success());
+}
