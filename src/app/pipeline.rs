@@ -285,7 +285,7 @@ impl Pipeline {
                 })
             })
             .collect();
-        messages.extend(case_messages(cases));
+        messages.extend(case_messages(&self.interop, cases));
         let writes: Vec<_> = state.into_iter().map(|w| (w.key, w.value)).collect();
         let append = self
             .outbox
@@ -314,6 +314,7 @@ impl Pipeline {
                     first_symbol: processed_first_symbol,
                     state,
                     cases,
+                    case,
                     ..
                 } = processed;
                 let interop = Arc::clone(&self.interop);
@@ -346,10 +347,10 @@ impl Pipeline {
                             sequence,
                             alerts,
                             context_changes,
-                            |event| renderings(&interop, event, superseded.as_ref()),
+                            |event| renderings(&interop, event, superseded.as_ref(), case.as_ref()),
                             context_expiry,
                         );
-                        records.extend(case_messages(cases));
+                        records.extend(case_messages(&interop, cases));
                         (records, writes)
                     })
                     .await;
@@ -491,6 +492,7 @@ fn renderings(
     interop: &Interop,
     event: &ScanEvent,
     superseded: Option<&ScanEvent>,
+    case: Option<&crate::event::CaseRecord>,
 ) -> Vec<(Format, Vec<u8>)> {
     let mut out = Vec::new();
     for &format in interop.formats() {
@@ -498,10 +500,11 @@ fn renderings(
             continue;
         }
         let mut bytes = Vec::with_capacity(3072);
-        match interop.render_superseding(
+        match interop.render_scan(
             format,
             event,
             superseded,
+            case,
             OffsetDateTime::now_utc(),
             &mut bytes,
         ) {
@@ -519,17 +522,34 @@ fn renderings(
     out
 }
 
-/// Case openings and closings as `…/case` records (not retained: a case is history).
-fn case_messages(cases: Vec<crate::event::CaseRecord>) -> Vec<Message> {
-    cases
-        .into_iter()
-        .filter_map(|c| {
-            serde_json::to_vec(&c).ok().map(|payload| {
+/// Case openings and closings as `…/case` records (not retained: a case is history), and for
+/// a case closed with products, its completed FHIR Procedure when FHIR is published.
+fn case_messages(interop: &Interop, cases: Vec<crate::event::CaseRecord>) -> Vec<Message> {
+    let fhir = interop.formats().contains(&Format::Fhir);
+    let mut out = Vec::with_capacity(cases.len());
+    for c in cases {
+        if let Ok(payload) = serde_json::to_vec(&c) {
+            out.push(
                 Message::json(c.scanner_id.clone(), MessageKind::Case, payload)
-                    .with_schema(crate::event::CASE_SCHEMA)
-            })
-        })
-        .collect()
+                    .with_schema(crate::event::CASE_SCHEMA),
+            );
+        }
+        if fhir && c.status != crate::event::CaseStatus::Open {
+            let mut bytes = Vec::with_capacity(2048);
+            match crate::interop::fhir::write_case_bundle(interop, &c, &mut bytes) {
+                Ok(()) => {
+                    let mut m = Message::json(c.scanner_id.clone(), MessageKind::Fhir, bytes);
+                    m.content_type = ContentType::FhirJson;
+                    out.push(m);
+                }
+                Err(crate::interop::InteropError::NotApplicable { .. }) => {}
+                Err(e) => {
+                    tracing::warn!(case_id = %c.case_id, error = %e, "case not rendered in FHIR")
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The outbox records of one scan; runs on the outbox's writer thread with the sequence, so

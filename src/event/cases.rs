@@ -81,8 +81,12 @@ pub struct CaseRecord {
     /// The location last in context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<ContextRef>,
-    /// The event ids of the product scans of the case, in scan order.
+    /// The event ids of the product scans of the case, in scan order; a label printed as two
+    /// symbols is listed once, by its first symbol's event (the id its FHIR Device carries).
     pub products: Vec<Uuid>,
+    /// Which of `products` are implants (`[interop.implants]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implants: Vec<Uuid>,
     /// When the case opened (the patient scan).
     #[serde(with = "rfc3339_millis")]
     pub opened_at: OffsetDateTime,
@@ -118,6 +122,8 @@ pub(crate) struct OpenCase {
     pub(crate) staff: Option<ContextRef>,
     pub(crate) location: Option<ContextRef>,
     pub(crate) products: Vec<Uuid>,
+    #[serde(default)]
+    pub(crate) implants: Vec<Uuid>,
     #[serde(with = "time::serde::rfc3339")]
     pub(crate) opened_at: OffsetDateTime,
 }
@@ -135,6 +141,7 @@ impl OpenCase {
             staff,
             location,
             products: Vec::new(),
+            implants: Vec::new(),
             opened_at: at,
         }
     }
@@ -165,6 +172,7 @@ impl OpenCase {
             staff: self.staff.clone(),
             location: self.location.clone(),
             products: self.products.clone(),
+            implants: self.implants.clone(),
             opened_at: self.opened_at,
             closed_at: closed.map(|(t, _)| t),
         }

@@ -485,6 +485,22 @@ impl ContextTracker {
             .collect()
     }
 
+    /// The open case `event` belongs to, as it stands (for renderings that list the case's
+    /// devices so far).
+    pub fn case_of(&self, event: &ScanEvent) -> Option<CaseRecord> {
+        let id = event.case_id?;
+        let key = self.key_of(&event.scanner_id);
+        let group = self
+            .scanner_group
+            .get(&event.scanner_id)
+            .map(String::as_str);
+        self.states
+            .get(&key)
+            .and_then(|s| s.case.as_ref())
+            .filter(|c| c.case_id == id)
+            .map(|c| c.record(&self.gateway_id, &event.scanner_id, group, None))
+    }
+
     /// The case openings and closings since the last call, in order.
     pub fn take_cases(&mut self) -> Vec<CaseRecord> {
         std::mem::take(&mut self.cases)
@@ -786,7 +802,14 @@ impl ContextTracker {
         if event.kind == ScanKind::Product {
             if let Some(case) = state.case.as_mut() {
                 event.case_id = Some(case.case_id);
-                case.products.push(event.event_id);
+                // The second symbol of a two-symbol label is the same device as its first.
+                let device = event.linked_scan.unwrap_or(event.event_id);
+                if !case.products.contains(&device) {
+                    case.products.push(device);
+                    if self.implants.matches(event) {
+                        case.implants.push(device);
+                    }
+                }
                 dirty = true;
             }
         }

@@ -68,6 +68,9 @@ pub struct Processed {
     pub state: Vec<StateWrite>,
     /// Case openings and closings this scan caused (`…/case`).
     pub cases: Vec<super::CaseRecord>,
+    /// For a product scan in a case: the case as it stands with this product (open), for the
+    /// FHIR Procedure that lists the case's devices.
+    pub case: Option<super::CaseRecord>,
 }
 
 impl Processed {
@@ -301,6 +304,10 @@ impl Processor {
             privacy.guard_context_change(c);
         }
         let cases = self.take_cases();
+        let case = self.context.case_of(&event).map(|mut c| {
+            self.builder.privacy().guard_case(&mut c);
+            c
+        });
         let parse_error = match (parsed, event.valid) {
             (Err(e), false) => Some(e.kind.clone()),
             _ => None,
@@ -319,6 +326,7 @@ impl Processor {
             first_symbol,
             state,
             cases,
+            case,
         }
     }
 

@@ -544,18 +544,23 @@ impl Interop {
         created: OffsetDateTime,
         out: &mut Vec<u8>,
     ) -> Result<(), InteropError> {
-        self.render_superseding(format, event, None, created, out)
+        self.render_scan(format, event, None, None, created, out)
     }
 
     /// As [`Interop::render_into`] for a scan that completes an earlier one
     /// ([`crate::event::Processed::superseded`]): EPCIS declares `superseded` in error with
     /// `event` as its correction; FHIR updates the first symbol's resources through `event`'s
     /// `linked_scan` (so `superseded` itself is not needed there); JSON is the event alone.
-    pub fn render_superseding(
+    ///
+    /// With `case` (the case the product scan is in, [`crate::event::Processed::case`]), FHIR
+    /// renders the case's one Procedure listing its devices so far instead of a Procedure per
+    /// scan.
+    pub fn render_scan(
         &self,
         format: Format,
         event: &ScanEvent,
         superseded: Option<&ScanEvent>,
+        case: Option<&crate::event::CaseRecord>,
         created: OffsetDateTime,
         out: &mut Vec<u8>,
     ) -> Result<(), InteropError> {
@@ -567,7 +572,7 @@ impl Interop {
                 })
             }
             Format::Epcis => super::epcis::write_document(self, event, superseded, created, out),
-            Format::Fhir => super::fhir::write_bundle(self, event, out),
+            Format::Fhir => super::fhir::write_bundle_in_case(self, event, case, out),
         }
     }
 }

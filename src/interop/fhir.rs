@@ -151,6 +151,13 @@ struct CodeableConcept {
 }
 
 #[derive(Serialize)]
+struct Period {
+    start: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<String>,
+}
+
+#[derive(Serialize)]
 struct FocalDevice<'a> {
     action: CodeableConcept,
     manipulated: Reference<'a>,
@@ -168,8 +175,10 @@ struct Procedure<'a> {
     identifier: [Identifier<'a>; 1],
     status: &'static str,
     subject: Reference<'a>,
-    #[serde(rename = "performedDateTime")]
-    performed_date_time: String,
+    #[serde(rename = "performedDateTime", skip_serializing_if = "Option::is_none")]
+    performed_date_time: Option<String>,
+    #[serde(rename = "performedPeriod", skip_serializing_if = "Option::is_none")]
+    performed_period: Option<Period>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     performer: Vec<Performer<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -645,7 +654,127 @@ fn full_url(event: &ScanEvent, resource: &str) -> String {
     super::urn_uuid(&Uuid::new_v5(&resource_key(event), resource.as_bytes()))
 }
 
-fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, InteropError> {
+fn implantation() -> CodeableConcept {
+    CodeableConcept {
+        // R4's device-action value set is SNOMED CT (`http://hl7.org/fhir/device-action` is not
+        // a code system in R4).
+        coding: [Coding {
+            system: "http://snomed.info/sct",
+            code: "129336009",
+            display: "Implantation - action",
+        }],
+    }
+}
+
+/// A Device named by the identifier its scan gave it (`urn:uuid:{event}`).
+fn device_by_identifier(id: &Uuid) -> Reference<'static> {
+    Reference::by_identifier(
+        "Device",
+        Identifier {
+            system: URI_SYSTEM,
+            value: super::urn_uuid(id),
+        },
+    )
+}
+
+/// The case's Procedure ([`crate::event::CaseRecord`]): one per case, identified by
+/// `urn:uuid:{case_id}` and sent whole each time (conditional update, so re-delivery is
+/// harmless), listing every device of the case so far: implants as `focalDevice`, the rest as
+/// `usedReference`. `current` is the Device of this Bundle (referenced by its `fullUrl`).
+fn case_procedure<'a>(
+    interop: &'a Interop,
+    case: &crate::event::CaseRecord,
+    current: Option<(&Uuid, &str)>,
+) -> Result<Entry<'a>, InteropError> {
+    let subject = patient_reference(interop, &case.patient)?;
+    let performer = case
+        .staff
+        .as_ref()
+        .map(staff_reference)
+        .transpose()?
+        .map(|actor| vec![Performer { actor }])
+        .unwrap_or_default();
+    let location = case.location.as_ref().map(location_ref).transpose()?;
+    let reference = |id: &Uuid| match current {
+        Some((cur, url)) if cur == id => Reference::to(url),
+        _ => device_by_identifier(id),
+    };
+    let focal_device = case
+        .implants
+        .iter()
+        .map(|id| FocalDevice {
+            action: implantation(),
+            manipulated: reference(id),
+        })
+        .collect();
+    let used_reference = case
+        .products
+        .iter()
+        .filter(|id| !case.implants.contains(id))
+        .map(reference)
+        .collect();
+    let key = super::urn_uuid(&case.case_id);
+    Ok(Entry {
+        full_url: super::urn_uuid(&Uuid::new_v5(&case.case_id, b"Procedure")),
+        resource: Resource::Procedure(Box::new(Procedure {
+            resource_type: "Procedure",
+            identifier: [Identifier {
+                system: URI_SYSTEM,
+                value: key.clone(),
+            }],
+            status: match case.status {
+                crate::event::CaseStatus::Open => "in-progress",
+                _ => "completed",
+            },
+            subject,
+            performed_date_time: None,
+            performed_period: Some(Period {
+                start: rfc3339_millis::format(&case.opened_at),
+                end: case.closed_at.as_ref().map(rfc3339_millis::format),
+            }),
+            performer,
+            location,
+            focal_device,
+            used_reference,
+        })),
+        request: Request::for_resource("Procedure", &key, true),
+    })
+}
+
+/// The transaction `Bundle` for a case that closed with products: its Procedure, now
+/// `completed` with its period's end and every device. A case closed with none made no
+/// Procedure, so it has no Bundle (`NotApplicable`).
+pub fn write_case_bundle(
+    interop: &Interop,
+    case: &crate::event::CaseRecord,
+    out: &mut Vec<u8>,
+) -> Result<(), InteropError> {
+    if case.products.is_empty() {
+        return Err(InteropError::NotApplicable {
+            kind: "case",
+            format: "FHIR",
+            why: "a case with no product made no Procedure",
+        });
+    }
+    let at = case.closed_at.unwrap_or(case.opened_at);
+    let bundle = Bundle {
+        resource_type: "Bundle",
+        identifier: Identifier {
+            system: URI_SYSTEM,
+            value: super::urn_uuid(&case.event_id),
+        },
+        kind: "transaction",
+        timestamp: rfc3339_millis::format(&at),
+        entry: vec![case_procedure(interop, case, None)?],
+    };
+    serde_json::to_writer(out, &bundle).map_err(ser_err)
+}
+
+fn bundle<'a>(
+    interop: &'a Interop,
+    event: &'a ScanEvent,
+    case: Option<&crate::event::CaseRecord>,
+) -> Result<Bundle<'a>, InteropError> {
     let patient = patient_of(interop, event)?;
     let (device, implant) = build_device(interop, event, patient.as_ref())?;
     let key = super::urn_uuid(&resource_key(event));
@@ -658,7 +787,14 @@ fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, 
         resource: Resource::Device(Box::new(device)),
         request: Request::for_resource("Device", &key, update),
     });
-    if let Some(subject) = patient {
+    if let Some(case) = case.filter(|_| patient.is_some()) {
+        // In a case: the case's one Procedure, with this device and the case's others.
+        entry.push(case_procedure(
+            interop,
+            case,
+            Some((&resource_key(event), device_url.as_str())),
+        )?);
+    } else if let Some(subject) = patient {
         let context = event.context.as_ref();
         let performer = context
             .and_then(|c| c.staff.as_ref())
@@ -671,15 +807,7 @@ fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, 
             .map(location_ref)
             .transpose()?;
         let (focal_device, used_reference) = if implant {
-            let action = CodeableConcept {
-                // R4's device-action value set is SNOMED CT (`http://hl7.org/fhir/device-action`
-                // is not a code system in R4).
-                coding: [Coding {
-                    system: "http://snomed.info/sct",
-                    code: "129336009",
-                    display: "Implantation - action",
-                }],
-            };
+            let action = implantation();
             (
                 vec![FocalDevice {
                     action,
@@ -697,7 +825,8 @@ fn bundle<'a>(interop: &'a Interop, event: &'a ScanEvent) -> Result<Bundle<'a>, 
                 identifier: [resource_identifier(event)],
                 status: "in-progress",
                 subject,
-                performed_date_time: rfc3339_millis::format(&event.scanned_at),
+                performed_date_time: Some(rfc3339_millis::format(&event.scanned_at)),
+                performed_period: None,
                 performer,
                 location,
                 focal_device,
@@ -770,6 +899,17 @@ fn detected_issues<'a>(
         .collect()
 }
 
+/// Appends the transaction `Bundle` for a product scan made in `case` (see
+/// [`crate::event::Processed::case`]): the case's Procedure instead of one per scan.
+pub fn write_bundle_in_case(
+    interop: &Interop,
+    event: &ScanEvent,
+    case: Option<&crate::event::CaseRecord>,
+    out: &mut Vec<u8>,
+) -> Result<(), InteropError> {
+    serde_json::to_writer(out, &bundle(interop, event, case)?).map_err(ser_err)
+}
+
 /// The transaction `Bundle` for a product scan, as JSON bytes.
 pub fn to_bundle_bytes(interop: &Interop, event: &ScanEvent) -> Result<Vec<u8>, InteropError> {
     // A bundle is 1.5–2.5 KiB: one allocation instead of a series of doublings.
@@ -784,12 +924,12 @@ pub fn write_bundle(
     event: &ScanEvent,
     out: &mut Vec<u8>,
 ) -> Result<(), InteropError> {
-    serde_json::to_writer(out, &bundle(interop, event)?).map_err(ser_err)
+    serde_json::to_writer(out, &bundle(interop, event, None)?).map_err(ser_err)
 }
 
 /// The transaction `Bundle` for a product scan, as a JSON value.
 pub fn to_bundle(interop: &Interop, event: &ScanEvent) -> Result<Value, InteropError> {
-    serde_json::to_value(&bundle(interop, event)?).map_err(ser_err)
+    serde_json::to_value(&bundle(interop, event, None)?).map_err(ser_err)
 }
 
 /// `expiry_time` (AI 7003 or an HIBC expiry hour, in the ward's time zone) as an R4 `dateTime`

@@ -1271,10 +1271,11 @@ fn a_two_symbol_label_is_one_product_in_epcis_and_fhir() {
     // EPCIS: the primary's event again, declared in error, then the whole product.
     let mut out = Vec::new();
     interop
-        .render_superseding(
+        .render_scan(
             Format::Epcis,
             &second.event,
             Some(superseded),
+            None,
             CREATED,
             &mut out,
         )
@@ -1370,4 +1371,134 @@ fn alerts_are_detected_issues_implicating_the_device_and_patient() {
     // A product with no alert has none.
     let clean = render(&Interop::default(), Format::Fhir, &product(1, None)).unwrap();
     assert!(!clean.to_string().contains("DetectedIssue"));
+}
+
+/// Issue 13: FHIR has one Procedure per case, not one per scan. Each product Bundle sends the
+/// case's Procedure whole (conditional update on `urn:uuid:{case_id}`) with every device so
+/// far (implants as `focalDevice`, the rest as `usedReference`); when the case closes, its
+/// Bundle marks the Procedure `completed` with the period's end. All validated with the FHIR
+/// R4 schema.
+#[test]
+fn a_case_is_one_fhir_procedure_listing_every_device() {
+    use gs1_gateway::event::{
+        AlertConfig, CaseStatus, ContextConfig, ContextTracker, EventBuilder, ImplantMatcher,
+        Privacy, PrivacyConfig, Processor, PseudonymKey,
+    };
+    use gs1_gateway::source::RawScan;
+    let key = PseudonymKey::from_bytes(&[7u8; 32], Path::new("k")).unwrap();
+    let privacy = Privacy::with_key(&PrivacyConfig::default(), Some(key)).unwrap();
+    let mut p = Processor::new(
+        EventBuilder::new("gw", privacy),
+        ContextTracker::new("gw", &ContextConfig::default())
+            .unwrap()
+            .with_implants(ImplantMatcher::new([GTIN.to_owned()], [], [])),
+        &AlertConfig::default(),
+    );
+    let interop = InteropConfig {
+        formats: vec![Format::Json, Format::Fhir],
+        implants: gs1_gateway::interop::ImplantConfig {
+            gtins: vec![GTIN.to_owned()],
+            ..Default::default()
+        },
+        ..InteropConfig::default()
+    }
+    .validate()
+    .unwrap();
+    let scan = |data: &str, secs: i64| {
+        let (symbology, data) = data.split_at(3);
+        RawScan {
+            source_id: "theatre-1".into(),
+            kind: SourceKind::Serial,
+            received_at: CREATED + time::Duration::seconds(secs),
+            data: data.as_bytes().to_vec(),
+            symbology: Some(symbology.to_owned()),
+        }
+    };
+    let opened = p.process(&scan(&format!("]d28018{}", patient_gsrn()), 0));
+    let case_id = opened.cases[0].case_id;
+    let implant = p.process(&scan(&format!("]d201{GTIN}21IMP1"), 1));
+    let swab = p.process(&scan("]d20109506000134369", 2));
+    let render = |out: &gs1_gateway::event::Processed| {
+        let mut bytes = Vec::new();
+        interop
+            .render_scan(
+                Format::Fhir,
+                &out.event,
+                None,
+                out.case.as_ref(),
+                CREATED,
+                &mut bytes,
+            )
+            .unwrap();
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_valid_fhir(&v);
+        v
+    };
+    let procedure = |bundle: &Value| {
+        bundle["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["resource"]["resourceType"] == "Procedure")
+            .cloned()
+            .expect("a Procedure")
+    };
+    let case_key = format!("urn:uuid:{case_id}");
+    let first = procedure(&render(&implant));
+    let second = procedure(&render(&swab));
+    for entry in [&first, &second] {
+        assert_eq!(
+            entry["resource"]["identifier"][0]["value"],
+            case_key.as_str()
+        );
+        assert_eq!(entry["request"]["method"], "PUT");
+        assert_eq!(
+            entry["request"]["url"],
+            format!("Procedure?identifier=urn:ietf:rfc:3986|{case_key}").as_str()
+        );
+        assert_eq!(entry["resource"]["status"], "in-progress");
+        assert!(entry["resource"]["performedPeriod"]["end"].is_null());
+    }
+    assert_eq!(first["fullUrl"], second["fullUrl"]);
+    // The second Bundle lists both devices: the implant by identifier, the swab in the Bundle.
+    let focal = &second["resource"]["focalDevice"];
+    assert_eq!(focal.as_array().map(Vec::len), Some(1), "{second:#}");
+    assert_eq!(
+        focal[0]["manipulated"]["identifier"]["value"],
+        format!("urn:uuid:{}", implant.event.event_id).as_str()
+    );
+    assert_eq!(focal[0]["action"]["coding"][0]["code"], "129336009");
+    assert_eq!(
+        second["resource"]["usedReference"].as_array().map(Vec::len),
+        Some(1)
+    );
+    // The next patient closes the case: its Bundle completes the Procedure.
+    let next = p.process(&scan("]d28018501234599900000182", 600));
+    let closed = next
+        .cases
+        .iter()
+        .find(|c| c.case_id == case_id)
+        .expect("closed");
+    assert_eq!(closed.status, CaseStatus::Completed);
+    assert_eq!(closed.implants, [implant.event.event_id]);
+    let mut bytes = Vec::new();
+    fhir::write_case_bundle(&interop, closed, &mut bytes).unwrap();
+    let bundle: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_valid_fhir(&bundle);
+    let done = procedure(&bundle);
+    assert_eq!(done["resource"]["status"], "completed");
+    assert!(done["resource"]["performedPeriod"]["end"].is_string());
+    assert_eq!(done["fullUrl"], first["fullUrl"]);
+    // A case with no product made no Procedure: nothing to complete.
+    let empty = next
+        .cases
+        .iter()
+        .find(|c| c.status == CaseStatus::Open)
+        .unwrap();
+    let mut cancelled = empty.clone();
+    cancelled.status = CaseStatus::Cancelled;
+    assert!(matches!(
+        fhir::write_case_bundle(&interop, &cancelled, &mut Vec::new()),
+        Err(InteropError::NotApplicable { .. })
+    ));
 }
