@@ -18,12 +18,20 @@ use crate::config::LogFormat;
 
 /// Initialises logging once. `RUST_LOG` overrides `level`.
 pub fn init_logging(format: LogFormat, level: &str) {
-    let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(default_directives(level)))
-        .unwrap_or_else(|_| EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    // `RUST_LOG` gets the same rumqttd default as `level` unless it names rumqttd itself.
+    let directives = match std::env::var("RUST_LOG") {
+        Ok(env) if !env.trim().is_empty() => default_directives(&env),
+        _ => default_directives(level),
+    };
+    let filter = EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colour only on a terminal: the journal, a file or a pipe gets plain text (escape codes
+    // there make `grep` and log shippers see garbage). `NO_COLOR` turns it off everywhere.
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .with_target(false);
     // Under systemd the journal adds its own time stamps.
     let under_journald = std::env::var_os("JOURNAL_STREAM").is_some();

@@ -1823,3 +1823,29 @@ async fn a_theatre_case_survives_a_kill_and_is_published_when_it_closes() {
     drop(stdin);
     assert!(wait_exit(&mut child, Duration::from_secs(60)).success());
 }
+
+/// Issue 24 §4: logs written to a pipe or the journal carry no terminal colour codes, and
+/// `RUST_LOG=info` does not bring back the embedded broker's connection chatter.
+#[test]
+fn logs_to_a_pipe_are_plain_text() {
+    let state = tempfile::tempdir().expect("tempdir");
+    let out = bin()
+        .arg("run")
+        .env("XDG_STATE_HOME", state.path())
+        .env("RUST_LOG", "info")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("gateway running"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "escape codes in piped logs:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("remote_link"),
+        "rumqttd chatter:\n{stderr}"
+    );
+}
