@@ -50,6 +50,8 @@ pub enum CaseCloseReason {
     LocationChanged,
     /// A wristband scan failed, which clears the patient.
     PatientScanFailed,
+    /// The wristband scan that opened it was voided (`void_last`).
+    Voided,
 }
 
 /// A case opening or closing, published on `{prefix}/{gateway_id}/{scanner_id}/case`.

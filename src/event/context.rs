@@ -222,6 +222,8 @@ pub enum ContextChangeReason {
     PatientScanFailed,
     /// The patient was cleared because the `case_end` control barcode ended the case.
     CaseEnded,
+    /// The slot was cleared because the scan that set it was voided (`void_last`).
+    Voided,
 }
 
 /// A change of point-of-care context, published on `{prefix}/{gateway_id}/{scanner_id}/context`.
@@ -499,6 +501,80 @@ impl ContextTracker {
             .and_then(|s| s.case.as_ref())
             .filter(|c| c.case_id == id)
             .map(|c| c.record(&self.gateway_id, &event.scanner_id, group, None))
+    }
+
+    /// Undoes what `voided` (the scanner's previous scan, voided by `void_last` in `by`) did to
+    /// the context: a product leaves its case and its serial use is forgotten; a wristband,
+    /// badge or location that is still in its slot is cleared (reason `voided`; a case its
+    /// wristband opened closes). Returns the context changes and the state to persist.
+    pub fn void(
+        &mut self,
+        voided: &ScanEvent,
+        by: &ScanEvent,
+    ) -> (Vec<ContextChange>, Vec<StateWrite>) {
+        let mut changes = Vec::new();
+        let mut writes = Vec::new();
+        let key = self.key_of(&voided.scanner_id);
+        let group = self.scanner_group.get(&voided.scanner_id).cloned();
+        if voided.kind == ScanKind::Product {
+            writes.extend(self.serials.forget(voided.event_id));
+        }
+        let Some(state) = self.states.get_mut(&key) else {
+            return (changes, writes);
+        };
+        let mut dirty = false;
+        if voided.kind == ScanKind::Product {
+            if let Some(case) = state.case.as_mut() {
+                let device = voided.linked_scan.unwrap_or(voided.event_id);
+                let before = case.products.len();
+                case.products.retain(|p| *p != device);
+                case.implants.retain(|p| *p != device);
+                dirty = case.products.len() != before;
+            }
+        }
+        let role = match voided.kind {
+            ScanKind::Patient => Some(ContextRole::Patient),
+            ScanKind::Staff => Some(ContextRole::Staff),
+            ScanKind::Location => Some(ContextRole::Location),
+            _ => None,
+        };
+        if let Some(role) = role {
+            let set_by_it = state
+                .slot_mut(role)
+                .as_ref()
+                .is_some_and(|s| s.value.event_id == voided.event_id);
+            if set_by_it {
+                let previous = state.slot_mut(role).take().map(|s| s.value);
+                if role == ContextRole::Location {
+                    state.last_location = None;
+                }
+                let snapshot = state.snapshot();
+                changes.push(record(
+                    &self.gateway_id,
+                    &by.scanner_id,
+                    group.as_deref(),
+                    by.scanned_at,
+                    role,
+                    ContextChangeReason::Voided,
+                    previous,
+                    None,
+                    snapshot,
+                    Some(by.event_id),
+                ));
+                follow_cases(
+                    &self.gateway_id,
+                    group.as_deref(),
+                    state,
+                    &changes,
+                    &mut self.cases,
+                );
+                dirty = true;
+            }
+        }
+        if dirty {
+            self.mark_dirty(&key);
+        }
+        (changes, writes)
     }
 
     /// The case openings and closings since the last call, in order.
@@ -954,6 +1030,7 @@ fn follow_cases(
                             CaseCloseReason::PatientScanFailed
                         }
                         ContextChangeReason::CaseEnded => CaseCloseReason::CaseEnd,
+                        ContextChangeReason::Voided => CaseCloseReason::Voided,
                         ContextChangeReason::Set | ContextChangeReason::Replaced => {
                             CaseCloseReason::PatientChanged
                         }

@@ -252,6 +252,9 @@ pub struct SerialUse {
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+    /// The use with another patient before this one, so voiding this scan brings it back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Box<SerialUse>>,
 }
 
 /// Where each serialised product was used, for `serial_reused`.
@@ -305,6 +308,29 @@ impl SerialRegistry {
         }
         self.uses.insert(key.to_owned(), u);
         Ok(true)
+    }
+
+    /// Forgets the use recorded by the scan `event_id` (voided); returns the deletion to persist.
+    pub fn forget(&mut self, event_id: Uuid) -> Vec<StateWrite> {
+        let mut writes = Vec::new();
+        let keys: Vec<String> = self
+            .uses
+            .iter()
+            .filter(|(_, u)| u.event_id == event_id)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in keys {
+            let restored = self.uses.remove(&k).and_then(|u| u.previous).map(|p| *p);
+            let value = restored.as_ref().and_then(|p| serde_json::to_vec(p).ok());
+            if let Some(p) = restored {
+                self.uses.insert(k.clone(), p);
+            }
+            writes.push(StateWrite {
+                key: format!("{SERIAL_STATE_PREFIX}{k}"),
+                value,
+            });
+        }
+        writes
     }
 
     /// Keeps the registry to its retention; returns the deletions to persist.
@@ -420,10 +446,21 @@ pub fn apply_rules(
                 event.alerts.push(a);
             }
         }
+        let previous = serials.uses.get(&key).map(|old| {
+            if old.patient == patient {
+                old.previous.clone()
+            } else {
+                Some(Box::new(SerialUse {
+                    previous: None,
+                    ..old.clone()
+                }))
+            }
+        });
         let u = SerialUse {
             patient,
             event_id: event.event_id,
             at,
+            previous: previous.flatten(),
         };
         if let Ok(value) = serde_json::to_vec(&u) {
             writes.push(StateWrite {
