@@ -586,49 +586,7 @@ impl ContextTracker {
     /// and the patient leaves the context (reason `case_ended`), so the next product is not
     /// recorded against them. Returns the context changes (none when no patient is in context).
     pub fn end_case(&mut self, event: &ScanEvent) -> Vec<ContextChange> {
-        let mut changes = Vec::new();
-        let key = self.key_of(&event.scanner_id);
-        let group = self.scanner_group.get(&event.scanner_id).cloned();
-        let timeouts = self.timeouts_of(&key);
-        let now = event.scanned_at;
-        let Some(state) = self.states.get_mut(&key) else {
-            return changes;
-        };
-        state.last_scanner.clone_from(&event.scanner_id);
-        expire(
-            &self.gateway_id,
-            group.as_deref(),
-            state,
-            timeouts,
-            now,
-            &mut changes,
-        );
-        if let Some(p) = state.patient.take() {
-            let snapshot = state.snapshot();
-            changes.push(record(
-                &self.gateway_id,
-                &event.scanner_id,
-                group.as_deref(),
-                now,
-                ContextRole::Patient,
-                ContextChangeReason::CaseEnded,
-                Some(p.value),
-                None,
-                snapshot,
-                Some(event.event_id),
-            ));
-        }
-        follow_cases(
-            &self.gateway_id,
-            group.as_deref(),
-            state,
-            &changes,
-            &mut self.cases,
-        );
-        if !changes.is_empty() {
-            self.mark_dirty(&key);
-        }
-        changes
+        self.clear_patient(event, ContextChangeReason::CaseEnded)
     }
 
     /// Which products are implants, for `serial_reuse = "implants"` (from `[interop.implants]`).
@@ -910,6 +868,16 @@ impl ContextTracker {
     /// [`super::Processor`]): the scanner's patient slot is cleared, with reason
     /// `patient_scan_failed`, so that no product is recorded against the previous patient.
     pub fn patient_scan_failed(&mut self, event: &ScanEvent) -> Vec<ContextChange> {
+        self.clear_patient(event, ContextChangeReason::PatientScanFailed)
+    }
+
+    /// Expires what is due in the scanner's context, then clears its patient for `reason`
+    /// (and closes the case that followed the patient).
+    fn clear_patient(
+        &mut self,
+        event: &ScanEvent,
+        reason: ContextChangeReason,
+    ) -> Vec<ContextChange> {
         let mut changes = Vec::new();
         let key = self.key_of(&event.scanner_id);
         let group = self.scanner_group.get(&event.scanner_id).cloned();
@@ -935,7 +903,7 @@ impl ContextTracker {
                 group.as_deref(),
                 now,
                 ContextRole::Patient,
-                ContextChangeReason::PatientScanFailed,
+                reason,
                 Some(p.value),
                 None,
                 snapshot,
